@@ -1,0 +1,62 @@
+# AI Safety Field Guide — `make help` lists the targets.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+# Local development runs with DEBUG on; production sets its own environment.
+DEV_ENV := DEBUG=$${DEBUG:-1}
+
+.PHONY: help install run migrate demo admin-user test test-browser lint format check clean browser-deps
+
+help: ## List the targets
+	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  \033[36m%-14s\033[0m %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+install: $(STAMP) ## Create .venv and install the project with its dev tools
+
+migrate: install ## Apply database migrations
+	$(DEV_ENV) $(BIN)/python manage.py migrate --noinput
+
+demo: migrate ## Load the demo content (idempotent)
+	$(DEV_ENV) $(BIN)/python manage.py load_demo_content
+
+admin-user: migrate ## Create or reset the demo admin login (ADMIN_USERNAME/ADMIN_PASSWORD)
+	$(DEV_ENV) $(BIN)/python manage.py ensure_demo_admin
+
+run: demo admin-user ## Set up everything and serve the site at http://127.0.0.1:8000
+	@echo "Serving on http://$(HOST):$(PORT)/ (admin at http://$(HOST):$(PORT)/admin/)"
+	$(DEV_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+test: install ## Run the whole test suite (DATABASE_URL picks the database; SQLite by default)
+	$(BIN)/pytest -m "not browser"
+
+browser-deps: ## Install Chromium (apt) and axe-core/vnu-jar (npm) for the browser tests
+	bash .ci/browser-deps
+
+test-browser: install browser-deps ## Run the Playwright browser tests in headless Chromium
+	$(BIN)/pytest -m browser
+
+lint: install ## Check style with ruff (lint and format)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install ## Fix style with ruff
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+check: install ## Django system checks and a pending-migrations check
+	$(DEV_ENV) $(BIN)/python manage.py check
+	$(DEV_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
+
+clean: ## Remove the virtualenv, the SQLite database and collected static files
+	rm -rf $(VENV) db.sqlite3 staticfiles node_modules

@@ -1,0 +1,96 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from core.admin import PUBLICATION_FIELDSET, ContentAdmin, OrderedInline
+
+from .models import Program, Qualification, Role, RoleCategory, RoleDuty, RoleFAQ
+
+
+@admin.register(RoleCategory)
+class RoleCategoryAdmin(admin.ModelAdmin):
+    list_display = ("name", "slug", "updated")
+    search_fields = ("name", "slug")
+    prepopulated_fields = {"slug": ("name",)}
+    readonly_fields = ("created", "updated")
+    list_filter = ("updated",)
+
+
+class RoleDutyInline(OrderedInline):
+    model = RoleDuty
+    fields = ("order", "text")
+
+
+class QualificationInline(OrderedInline):
+    model = Qualification
+    fields = ("order", "kind", "text")
+
+
+class RoleFAQInline(admin.StackedInline):
+    model = RoleFAQ
+    extra = 0
+    fields = ("order", "question", "answer")
+
+
+@admin.register(Role)
+class RoleAdmin(ContentAdmin):
+    list_display = ("name", "category", "salary_min", "salary_max", "status", "last_reviewed", "updated")
+    list_filter = ("status", "category", "employer_types")
+    list_select_related = ("category",)
+    autocomplete_fields = (
+        "category",
+        "employer_types",
+        "related_roles",
+        "agendas",
+        "hiring_organizations",
+        "programs",
+    )
+    inlines = [RoleDutyInline, QualificationInline, RoleFAQInline]
+    fieldsets = (
+        (None, {"fields": ("name", "slug", "category", "summary", "overview", "tags")}),
+        (
+            _("Role at a glance"),
+            {
+                "fields": (
+                    "typical_education",
+                    "typical_experience",
+                    "key_certifications",
+                    "top_employer_types",
+                    "employer_types",
+                    "growth_outlook",
+                    "ai_impact",
+                    ("salary_min", "salary_max", "salary_currency"),
+                )
+            },
+        ),
+        (_("Outlook and application"), {"fields": ("career_outlook", "cover_letter")}),
+        (
+            _("Connections"),
+            {"fields": ("related_roles", "agendas", "hiring_organizations", "programs")},
+        ),
+        PUBLICATION_FIELDSET,
+    )
+
+
+@admin.register(Program)
+class ProgramAdmin(ContentAdmin):
+    list_display = ("name", "kind", "format", "cost", "organizer", "status", "updated")
+    list_filter = ("status", "kind", "format", "cost")
+    list_select_related = ("organizer",)
+    autocomplete_fields = ("organizer", "agendas")
+    fieldsets = (
+        (None, {"fields": ("name", "slug", "kind", "summary", "description", "tags")}),
+        (
+            _("Practicalities"),
+            {
+                "fields": (
+                    ("format", "location"),
+                    ("duration", "duration_weeks"),
+                    ("cost", "cost_notes"),
+                    ("application_deadline", "next_cohort_start"),
+                    "website",
+                )
+            },
+        ),
+        (_("Connections"), {"fields": ("organizer", "agendas")}),
+        PUBLICATION_FIELDSET,
+    )

@@ -1,0 +1,225 @@
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from core.models import ContentModel, OrderedChild, TimeStampedModel
+
+
+class RoleCategory(TimeStampedModel):
+    """A career family, e.g. “Artificial Intelligence”."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("role category")
+        verbose_name_plural = _("role categories")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("careers:role_list") + f"?category={self.slug}"
+
+
+class Role(ContentModel):
+    """A career profile: what the job is, what it pays and how to get there."""
+
+    name = models.CharField(_("title"), max_length=200)
+    category = models.ForeignKey(
+        RoleCategory,
+        verbose_name=_("category"),
+        on_delete=models.PROTECT,
+        related_name="roles",
+    )
+    overview = models.TextField(_("overview"), blank=True, help_text=_("Markdown."))
+    # The "role at a glance" panel.
+    typical_education = models.TextField(_("typical education"), blank=True)
+    typical_experience = models.TextField(_("typical experience"), blank=True)
+    key_certifications = models.TextField(_("key certifications"), blank=True)
+    top_employer_types = models.TextField(_("top employer types"), blank=True)
+    growth_outlook = models.TextField(_("growth outlook"), blank=True)
+    ai_impact = models.TextField(_("AI impact (through 2030)"), blank=True)
+    employer_types = models.ManyToManyField(
+        "organizations.OrganizationType",
+        verbose_name=_("employer types"),
+        related_name="roles",
+        blank=True,
+        help_text=_("Kinds of organization that hire for this role (used by the role filter)."),
+    )
+    salary_min = models.PositiveIntegerField(_("salary from"), null=True, blank=True)
+    salary_max = models.PositiveIntegerField(_("salary to"), null=True, blank=True)
+    salary_currency = models.CharField(
+        _("salary currency"),
+        max_length=3,
+        default="USD",
+        help_text=_("ISO 4217 code, e.g. USD, GBP, EUR."),
+    )
+    career_outlook = models.TextField(_("career outlook"), blank=True, help_text=_("Markdown."))
+    cover_letter = models.TextField(
+        _("sample cover letter"), blank=True, help_text=_("Markdown.")
+    )
+    related_roles = models.ManyToManyField(
+        "self", verbose_name=_("related roles"), symmetrical=True, blank=True
+    )
+    agendas = models.ManyToManyField(
+        "guides.ResearchAgenda",
+        verbose_name=_("research agendas"),
+        related_name="roles",
+        blank=True,
+    )
+    hiring_organizations = models.ManyToManyField(
+        "organizations.Organization",
+        verbose_name=_("organizations hiring"),
+        related_name="roles",
+        blank=True,
+    )
+    programs = models.ManyToManyField(
+        "careers.Program",
+        verbose_name=_("programs that lead in"),
+        related_name="roles",
+        blank=True,
+    )
+
+    class Meta(ContentModel.Meta):
+        verbose_name = _("role")
+        verbose_name_plural = _("roles")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(salary_min__isnull=True)
+                | Q(salary_max__isnull=True)
+                | Q(salary_min__lte=F("salary_max")),
+                name="role_salary_min_lte_max",
+                violation_error_message=_("The lowest salary cannot be above the highest."),
+            ),
+        ]
+
+    def get_absolute_url(self):
+        return reverse("careers:role_detail", kwargs={"slug": self.slug})
+
+    @property
+    def has_salary(self) -> bool:
+        return self.salary_min is not None or self.salary_max is not None
+
+
+class RoleDuty(OrderedChild):
+    role = models.ForeignKey(
+        Role, on_delete=models.CASCADE, related_name="duties", verbose_name=_("role")
+    )
+    text = models.TextField(_("duty"))
+
+    class Meta(OrderedChild.Meta):
+        verbose_name = _("duty")
+        verbose_name_plural = _("duties and responsibilities")
+
+    def __str__(self):
+        return self.text[:80]
+
+
+class Qualification(OrderedChild):
+    class Kind(models.TextChoices):
+        EDUCATION = "education", _("Education")
+        SUBFIELD = "subfield", _("Research subfield experience")
+        TECHNICAL = "technical", _("Technical skills")
+        SOFT = "soft", _("Soft skills and disposition")
+        COMMUNITY = "community", _("Community pathways")
+
+    role = models.ForeignKey(
+        Role, on_delete=models.CASCADE, related_name="qualifications", verbose_name=_("role")
+    )
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    text = models.TextField(_("qualification"))
+
+    class Meta(OrderedChild.Meta):
+        verbose_name = _("qualification")
+        verbose_name_plural = _("qualifications")
+
+    def __str__(self):
+        return self.text[:80]
+
+
+class RoleFAQ(OrderedChild):
+    role = models.ForeignKey(
+        Role, on_delete=models.CASCADE, related_name="faqs", verbose_name=_("role")
+    )
+    question = models.CharField(_("question"), max_length=300)
+    answer = models.TextField(_("answer"), help_text=_("Markdown."))
+
+    class Meta(OrderedChild.Meta):
+        verbose_name = _("FAQ entry")
+        verbose_name_plural = _("FAQ")
+
+    def __str__(self):
+        return self.question
+
+
+class Program(ContentModel):
+    """A training program, fellowship or residency that leads into the field."""
+
+    class Kind(models.TextChoices):
+        TRAINING = "training", _("Research training")
+        BOOTCAMP = "bootcamp", _("Engineering bootcamp")
+        FELLOWSHIP = "fellowship", _("Fellowship")
+        RESIDENCY = "residency", _("Residency")
+        CAMP = "camp", _("Research camp")
+        COURSE = "course", _("Course")
+        COMMUNITY = "community", _("Community")
+
+    class Format(models.TextChoices):
+        ONLINE = "online", _("Online")
+        IN_PERSON = "in-person", _("In person")
+        HYBRID = "hybrid", _("Hybrid")
+
+    class Cost(models.TextChoices):
+        FUNDED = "funded", _("Funded (stipend)")
+        FREE = "free", _("Free")
+        PAID = "paid", _("Paid")
+
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, db_index=True)
+    format = models.CharField(_("format"), max_length=10, choices=Format.choices, db_index=True)
+    duration = models.CharField(
+        _("duration"), max_length=100, blank=True, help_text=_("e.g. “10 weeks”.")
+    )
+    duration_weeks = models.PositiveSmallIntegerField(
+        _("duration (weeks)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(520)],
+    )
+    cost = models.CharField(_("cost"), max_length=10, choices=Cost.choices, db_index=True)
+    cost_notes = models.CharField(_("cost and funding"), max_length=300, blank=True)
+    location = models.CharField(_("location"), max_length=120, blank=True)
+    description = models.TextField(_("description"), blank=True, help_text=_("Markdown."))
+    organizer = models.ForeignKey(
+        "organizations.Organization",
+        verbose_name=_("organizer"),
+        on_delete=models.PROTECT,
+        related_name="programs",
+        null=True,
+        blank=True,
+    )
+    agendas = models.ManyToManyField(
+        "guides.ResearchAgenda",
+        verbose_name=_("research agendas"),
+        related_name="programs",
+        blank=True,
+    )
+    website = models.URLField(_("website"), blank=True)
+    application_deadline = models.DateField(_("application deadline"), null=True, blank=True)
+    next_cohort_start = models.DateField(_("next cohort starts"), null=True, blank=True)
+
+    class Meta(ContentModel.Meta):
+        verbose_name = _("program")
+        verbose_name_plural = _("programs")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(duration_weeks__isnull=True) | Q(duration_weeks__gte=1),
+                name="program_duration_positive",
+            ),
+        ]
+
+    def get_absolute_url(self):
+        return reverse("careers:program_detail", kwargs={"slug": self.slug})

@@ -1,0 +1,22 @@
+"""Settings for the test suite: the production settings with a fast hasher.
+
+The database still comes from ``DATABASE_URL`` so the same suite runs on SQLite
+(the default) and on PostgreSQL.
+"""
+
+import os
+
+os.environ.setdefault("SECRET_KEY", "test-suite-only-key-0123456789-abcdefghijklmnopqrstuvwxyz")
+os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
+os.environ.setdefault("DEBUG", "0")
+
+from config.settings import *  # noqa: E402, F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+SESSION_COOKIE_SECURE = False
+CSRF_COOKIE_SECURE = False
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

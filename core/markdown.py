@@ -1,0 +1,95 @@
+"""Safe Markdown: markdown-it-py renders, nh3 sanitizes.
+
+Editors write Markdown; raw HTML in it is escaped by the parser and whatever
+HTML the parser produces is filtered again by nh3 against an allow-list, so an
+editor's ``<script>`` never reaches a reader. Internal links may name records:
+``[MATS](program:mats)`` renders as a link to that program's page.
+"""
+
+import functools
+
+import nh3
+from django.urls import NoReverseMatch, reverse
+from django.utils.safestring import mark_safe
+from markdown_it import MarkdownIt
+
+# Link prefixes an editor may use to point at a record by its slug.
+RECORD_LINK_PREFIXES = {
+    "role": "careers:role_detail",
+    "program": "careers:program_detail",
+    "organization": "organizations:organization_detail",
+    "org": "organizations:organization_detail",
+    "agenda": "guides:agenda_detail",
+    "paper": "guides:paper_detail",
+    "failure-mode": "guides:failuremode_detail",
+    "guide": "guides:guide_detail",
+}
+
+ALLOWED_TAGS = {
+    "a", "abbr", "blockquote", "br", "code", "dd", "del", "dl", "dt", "em", "h2", "h3",
+    "h4", "h5", "h6", "hr", "li", "ol", "p", "pre", "strong", "sub", "sup", "table",
+    "tbody", "td", "th", "thead", "tr", "ul",
+}  # fmt: skip
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "th": {"align"}, "td": {"align"}}
+URL_SCHEMES = {"http", "https", "mailto"}
+
+
+def split_record_link(href: str) -> tuple[str, str] | None:
+    """``"program:mats"`` → ``("program", "mats")``; anything else → ``None``."""
+    prefix, sep, slug = href.partition(":")
+    if sep and prefix in RECORD_LINK_PREFIXES and slug and "/" not in slug:
+        return prefix, slug
+    return None
+
+
+def resolve_record_link(href: str) -> str | None:
+    parts = split_record_link(href)
+    if parts is None:
+        return None
+    prefix, slug = parts
+    try:
+        return reverse(RECORD_LINK_PREFIXES[prefix], kwargs={"slug": slug})
+    except NoReverseMatch:
+        return None
+
+
+def _link_open(self, tokens, idx, options, env):
+    token = tokens[idx]
+    href = token.attrGet("href") or ""
+    resolved = resolve_record_link(href)
+    if resolved:
+        token.attrSet("href", resolved)
+    return self.renderToken(tokens, idx, options, env)
+
+
+@functools.cache
+def _parser() -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+    md.enable("table").enable("strikethrough")
+    # Let record links (``program:mats``) through the parser's URL validation.
+    default_validate = md.validateLink
+    md.validateLink = lambda url: bool(split_record_link(url)) or default_validate(url)
+    md.add_render_rule("link_open", _link_open)
+    return md
+
+
+def render_markdown(text: str | None) -> str:
+    """Render editor Markdown to sanitized HTML (marked safe for templates)."""
+    if not text:
+        return mark_safe("")  # noqa: S308
+    html = _parser().render(text)
+    clean = nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=URL_SCHEMES,
+        link_rel="noopener noreferrer",
+    )
+    return mark_safe(clean)  # noqa: S308 - sanitized by nh3 above
+
+
+def markdown_to_text(text: str | None) -> str:
+    """Plain text of a Markdown field, for meta descriptions and snippets."""
+    if not text:
+        return ""
+    return nh3.clean(_parser().render(text), tags=set()).strip()

@@ -1,0 +1,26 @@
+from django import template
+
+from core.markdown import render_markdown
+
+register = template.Library()
+
+
+@register.filter(name="markdown")
+def markdown_filter(value):
+    """Render editor Markdown as sanitized HTML."""
+    return render_markdown(value)
+
+
+@register.filter
+def minutes(value):
+    """Format a number of minutes as "1 h 30 min"."""
+    try:
+        total = int(value)
+    except (TypeError, ValueError):
+        return ""
+    hours, mins = divmod(total, 60)
+    if hours and mins:
+        return f"{hours} h {mins} min"
+    if hours:
+        return f"{hours} h"
+    return f"{mins} min"

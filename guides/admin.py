@@ -1,0 +1,101 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from core.admin import PUBLICATION_FIELDSET, ContentAdmin, OrderedInline
+
+from .models import AgendaApproach, FailureMode, Guide, GuideStep, Paper, ResearchAgenda
+
+
+class AgendaApproachInline(OrderedInline):
+    model = AgendaApproach
+    fields = ("order", "name", "description")
+
+
+@admin.register(ResearchAgenda)
+class ResearchAgendaAdmin(ContentAdmin):
+    list_display = ("name", "order", "status", "last_reviewed", "updated")
+    list_editable = ("order",)
+    autocomplete_fields = ("key_organizations",)
+    inlines = [AgendaApproachInline]
+    fieldsets = (
+        (None, {"fields": ("name", "slug", "order", "summary", "tags")}),
+        (
+            _("The bet"),
+            {"fields": ("goal", "key_bet", "if_you_believe", "key_insight", "description")},
+        ),
+        (
+            _("Getting involved"),
+            {"fields": ("open_questions", "how_to_contribute", "background_fit", "key_organizations")},
+        ),
+        PUBLICATION_FIELDSET,
+    )
+
+
+@admin.register(Paper)
+class PaperAdmin(ContentAdmin):
+    list_display = ("name", "authors", "year", "kind", "status", "updated")
+    list_filter = ("status", "kind", "level", "year", "agendas")
+    search_fields = ("name", "slug", "authors", "venue", "summary")
+    autocomplete_fields = ("organizations", "agendas")
+    fieldsets = (
+        (
+            None,
+            {"fields": ("name", "slug", "authors", ("year", "kind", "level"), "venue", "url")},
+        ),
+        (_("About"), {"fields": ("summary", "description", "reading_minutes", "tags")}),
+        (_("Related"), {"fields": ("organizations", "agendas")}),
+        PUBLICATION_FIELDSET,
+    )
+
+
+@admin.register(FailureMode)
+class FailureModeAdmin(ContentAdmin):
+    autocomplete_fields = ("agendas", "papers")
+    fieldsets = (
+        (None, {"fields": ("name", "slug", "summary", "body", "why_it_matters", "tags")}),
+        (_("Related"), {"fields": ("agendas", "papers")}),
+        PUBLICATION_FIELDSET,
+    )
+
+
+class GuideStepInline(admin.StackedInline):
+    model = GuideStep
+    extra = 0
+    fields = (
+        ("order", "minutes"),
+        "section",
+        "title",
+        "body",
+        "agendas",
+        "failure_modes",
+        "papers",
+        "organizations",
+        "programs",
+        "roles",
+    )
+    autocomplete_fields = GuideStep.LINK_FIELDS
+
+
+@admin.register(Guide)
+class GuideAdmin(ContentAdmin):
+    list_display = ("name", "audience", "order", "status", "last_reviewed", "updated")
+    inlines = [GuideStepInline]
+    fieldsets = (
+        (None, {"fields": ("name", "slug", "order", "audience", "summary", "intro", "tags")}),
+        PUBLICATION_FIELDSET,
+    )
+
+
+@admin.register(GuideStep)
+class GuideStepAdmin(SimpleHistoryAdmin):
+    """Steps are edited inline on their guide; this page lets editors find one."""
+
+    list_display = ("title", "guide", "order", "minutes")
+    list_filter = ("guide",)
+    list_select_related = ("guide",)
+    search_fields = ("title", "guide__name")
+    autocomplete_fields = ("guide", *GuideStep.LINK_FIELDS)
+
+    def has_module_permission(self, request):
+        return False

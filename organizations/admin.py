@@ -1,0 +1,42 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from core.admin import PUBLICATION_FIELDSET, ContentAdmin
+
+from .models import Organization, OrganizationType
+
+
+@admin.register(OrganizationType)
+class OrganizationTypeAdmin(admin.ModelAdmin):
+    list_display = ("name", "plural_name", "slug", "order", "updated")
+    list_editable = ("order",)
+    search_fields = ("name", "plural_name", "slug")
+    prepopulated_fields = {"slug": ("name",)}
+    readonly_fields = ("created", "updated")
+    list_filter = ("updated",)
+
+
+@admin.register(Organization)
+class OrganizationAdmin(ContentAdmin):
+    list_display = ("name", "type", "country", "operating_status", "status", "last_reviewed", "updated")
+    list_filter = ("status", "type", "operating_status", "country")
+    list_select_related = ("type",)
+    search_fields = ("name", "slug", "summary", "headquarters")
+    autocomplete_fields = ("type",)
+    fieldsets = (
+        (None, {"fields": ("name", "slug", "type", "summary", "description", "tags")}),
+        (
+            _("Facts"),
+            {
+                "fields": (
+                    "website",
+                    "careers_url",
+                    ("founded_year", "closed_year"),
+                    "operating_status",
+                    "headquarters",
+                    "country",
+                )
+            },
+        ),
+        PUBLICATION_FIELDSET,
+    )

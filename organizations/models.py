@@ -1,0 +1,100 @@
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+
+from core.models import ContentModel, TimeStampedModel
+
+FOUNDED_YEAR_MIN = 1800
+FOUNDED_YEAR_MAX = 2100
+
+
+class OrganizationType(TimeStampedModel):
+    """A kind of organization readers filter by: frontier lab, safety nonprofit…"""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    plural_name = models.CharField(
+        _("plural name"), max_length=100, blank=True, help_text=_("e.g. “Frontier labs”.")
+    )
+    description = models.TextField(_("description"), blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["order", "name"]
+        verbose_name = _("organization type")
+        verbose_name_plural = _("organization types")
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def label(self) -> str:
+        return self.plural_name or self.name
+
+    def get_absolute_url(self):
+        return reverse("organizations:organization_list") + f"?type={self.slug}"
+
+
+class Organization(ContentModel):
+    class OperatingStatus(models.TextChoices):
+        ACTIVE = "active", _("Active")
+        DEFUNCT = "defunct", _("Defunct")
+
+    type = models.ForeignKey(
+        OrganizationType,
+        verbose_name=_("type"),
+        on_delete=models.PROTECT,
+        related_name="organizations",
+    )
+    description = models.TextField(_("description"), blank=True, help_text=_("Markdown."))
+    website = models.URLField(_("website"), blank=True)
+    careers_url = models.URLField(_("careers page"), blank=True)
+    founded_year = models.PositiveSmallIntegerField(
+        _("founded"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(FOUNDED_YEAR_MIN), MaxValueValidator(FOUNDED_YEAR_MAX)],
+    )
+    closed_year = models.PositiveSmallIntegerField(
+        _("closed"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(FOUNDED_YEAR_MIN), MaxValueValidator(FOUNDED_YEAR_MAX)],
+        help_text=_("For defunct organizations."),
+    )
+    headquarters = models.CharField(_("headquarters"), max_length=120, blank=True)
+    country = CountryField(_("country"), blank=True, db_index=True)
+    operating_status = models.CharField(
+        _("operating status"),
+        max_length=10,
+        choices=OperatingStatus.choices,
+        default=OperatingStatus.ACTIVE,
+        db_index=True,
+    )
+
+    class Meta(ContentModel.Meta):
+        verbose_name = _("organization")
+        verbose_name_plural = _("organizations")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(founded_year__isnull=True)
+                | Q(founded_year__gte=FOUNDED_YEAR_MIN, founded_year__lte=FOUNDED_YEAR_MAX),
+                name="organization_founded_year_in_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(closed_year__isnull=True)
+                | Q(founded_year__isnull=True)
+                | Q(closed_year__gte=models.F("founded_year")),
+                name="organization_closed_after_founded",
+            ),
+        ]
+
+    def get_absolute_url(self):
+        return reverse("organizations:organization_detail", kwargs={"slug": self.slug})
+
+    @property
+    def is_defunct(self) -> bool:
+        return self.operating_status == self.OperatingStatus.DEFUNCT
