@@ -1,6 +1,7 @@
 from django import template
 
 from core.markdown import render_markdown
+from core.seo import breadcrumb_list, jsonld_script
 
 register = template.Library()
 
@@ -24,3 +25,14 @@ def minutes(value):
     if hours:
         return f"{hours} h"
     return f"{mins} min"
+
+
+@register.simple_tag
+def jsonld(data):
+    """Render a dict as a JSON-LD script element."""
+    return jsonld_script(data)
+
+
+@register.simple_tag(takes_context=True)
+def breadcrumbs_jsonld(context, crumbs):
+    return jsonld_script(breadcrumb_list(context["request"], crumbs))
