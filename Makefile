@@ -44,7 +44,7 @@ browser-deps: ## Install Chromium (apt) and axe-core/vnu-jar (npm) for the brows
 	bash .ci/browser-deps
 
 test-browser: install browser-deps ## Run the Playwright browser tests in headless Chromium
-	$(BIN)/pytest -m browser
+	REQUIRE_BROWSER_TOOLS=1 $(BIN)/pytest -m browser
 
 lint: install ## Check style with ruff (lint and format)
 	$(BIN)/ruff check .

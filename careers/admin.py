@@ -1,9 +1,17 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from core.admin import PUBLICATION_FIELDSET, ContentAdmin, OrderedInline
+from core.admin import PUBLICATION_FIELDSET, ContentAdmin, OrderedInline, OrderedStackedInline
 
-from .models import Program, Qualification, Role, RoleCategory, RoleDuty, RoleFAQ
+from .models import (
+    Program,
+    Qualification,
+    Role,
+    RoleCategory,
+    RoleDuty,
+    RoleFAQ,
+    RolePathwayItem,
+)
 
 
 @admin.register(RoleCategory)
@@ -25,15 +33,31 @@ class QualificationInline(OrderedInline):
     fields = ("order", "kind", "text")
 
 
-class RoleFAQInline(admin.StackedInline):
+class RoleFAQInline(OrderedStackedInline):
     model = RoleFAQ
-    extra = 0
     fields = ("order", "question", "answer")
+
+
+class RolePathwayItemInline(OrderedInline):
+    """Pin, reorder, add or hide steps of the role's "how to get there" path."""
+
+    model = RolePathwayItem
+    fields = ("order", "program", "paper", "guide", "pinned", "hidden", "note")
+    autocomplete_fields = ("program", "paper", "guide")
+    verbose_name_plural = _("“How to get there”: pinned, added or hidden items")
 
 
 @admin.register(Role)
 class RoleAdmin(ContentAdmin):
-    list_display = ("name", "category", "salary_min", "salary_max", "status", "last_reviewed", "updated")
+    list_display = (
+        "name",
+        "category",
+        "salary_min",
+        "salary_max",
+        "status",
+        "last_reviewed",
+        "updated",
+    )
     list_filter = ("status", "category", "employer_types")
     list_select_related = ("category",)
     autocomplete_fields = (
@@ -44,7 +68,7 @@ class RoleAdmin(ContentAdmin):
         "hiring_organizations",
         "programs",
     )
-    inlines = [RoleDutyInline, QualificationInline, RoleFAQInline]
+    inlines = [RoleDutyInline, QualificationInline, RoleFAQInline, RolePathwayItemInline]
     fieldsets = (
         (None, {"fields": ("name", "slug", "category", "summary", "overview", "tags")}),
         (

@@ -4,6 +4,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from core.editorial import validate_record
 from core.models import ContentModel, OrderedChild, TimeStampedModel
 
 
@@ -96,6 +97,24 @@ class Role(ContentModel):
                 violation_error_message=_("The lowest salary cannot be above the highest."),
             ),
         ]
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if (
+            self.salary_min is not None
+            and self.salary_max is not None
+            and self.salary_min > self.salary_max
+        ):
+            errors["salary_max"] = _(
+                "The highest salary (%(max)s) is below the lowest (%(min)s)."
+            ) % {"max": f"{self.salary_max:,}", "min": f"{self.salary_min:,}"}
+        currency = self.salary_currency or ""
+        if not (len(currency) == 3 and currency.isascii() and currency.isalpha()):
+            errors["salary_currency"] = _("Use a three-letter ISO 4217 code such as USD.")
+        else:
+            self.salary_currency = currency.upper()
+        validate_record(self, errors)
 
     def get_absolute_url(self):
         return reverse("careers:role_detail", kwargs={"slug": self.slug})
@@ -221,5 +240,99 @@ class Program(ContentModel):
             ),
         ]
 
+    def clean(self):
+        super().clean()
+        validate_record(self)
+
     def get_absolute_url(self):
         return reverse("careers:program_detail", kwargs={"slug": self.slug})
+
+
+class RolePathwayItem(OrderedChild):
+    """An editor's choice on a role's "how to get there" path.
+
+    The path is built from the records (programs that lead in, guides and papers
+    on the role's agendas, introductory first); a row here changes it for one
+    record: *pinned* puts it at the top, in ``order``; otherwise it joins the
+    automatic steps at its level (adding it if it would not be there); *hidden*
+    leaves it out. Exactly one of program, paper or guide is set.
+    """
+
+    role = models.ForeignKey(
+        Role, on_delete=models.CASCADE, related_name="pathway_items", verbose_name=_("role")
+    )
+    program = models.ForeignKey(
+        Program,
+        verbose_name=_("program"),
+        on_delete=models.CASCADE,
+        related_name="role_pathway_items",
+        null=True,
+        blank=True,
+    )
+    paper = models.ForeignKey(
+        "guides.Paper",
+        verbose_name=_("paper or book"),
+        on_delete=models.CASCADE,
+        related_name="role_pathway_items",
+        null=True,
+        blank=True,
+    )
+    guide = models.ForeignKey(
+        "guides.Guide",
+        verbose_name=_("guide"),
+        on_delete=models.CASCADE,
+        related_name="role_pathway_items",
+        null=True,
+        blank=True,
+    )
+    pinned = models.BooleanField(
+        _("pinned"),
+        default=True,
+        help_text=_(
+            "Pinned items come first on the path, in this order. Unpinned items join the "
+            "automatic steps at their level."
+        ),
+    )
+    hidden = models.BooleanField(
+        _("hidden"),
+        default=False,
+        help_text=_(
+            "Leave this record out of the path, even when it would be added automatically."
+        ),
+    )
+    note = models.CharField(
+        _("note"), max_length=300, blank=True, help_text=_("Why this step; shown under it.")
+    )
+
+    class Meta(OrderedChild.Meta):
+        verbose_name = _("“how to get there” item")
+        verbose_name_plural = _("“how to get there”: pinned, added or hidden items")
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(program__isnull=False, paper__isnull=True, guide__isnull=True)
+                    | Q(program__isnull=True, paper__isnull=False, guide__isnull=True)
+                    | Q(program__isnull=True, paper__isnull=True, guide__isnull=False)
+                ),
+                name="rolepathwayitem_exactly_one_record",
+                violation_error_message=_("Choose exactly one program, paper or guide."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(pinned=True, hidden=True),
+                name="rolepathwayitem_not_pinned_and_hidden",
+                violation_error_message=_("An item cannot be both pinned and hidden."),
+            ),
+            models.UniqueConstraint(
+                fields=["role", "program"], name="rolepathwayitem_unique_program"
+            ),
+            models.UniqueConstraint(fields=["role", "paper"], name="rolepathwayitem_unique_paper"),
+            models.UniqueConstraint(fields=["role", "guide"], name="rolepathwayitem_unique_guide"),
+        ]
+
+    def __str__(self):
+        record = self.record
+        return str(record) if record else str(_("(empty)"))
+
+    @property
+    def record(self):
+        return self.program or self.paper or self.guide

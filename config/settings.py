@@ -6,9 +6,12 @@ without a real ``SECRET_KEY`` and an explicit ``ALLOWED_HOSTS``.
 """
 
 import os
+import re
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -48,6 +51,15 @@ else:
 
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
+# Key rotation: put the new key in SECRET_KEY and the old one(s) here
+# (comma-separated) until sessions and signed links made with them expire.
+SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS")
+
+# The admin lives at a configurable path ("admin/" by default), e.g. ADMIN_URL=editors-7f3a/.
+ADMIN_URL = os.environ.get("ADMIN_URL", "admin/").strip().strip("/") + "/"
+if not re.fullmatch(r"[A-Za-z0-9._~-]+(/[A-Za-z0-9._~-]+)*/", ADMIN_URL):
+    raise ImproperlyConfigured("ADMIN_URL must be a relative path such as 'admin/'.")
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -62,6 +74,10 @@ INSTALLED_APPS = [
     "django_countries",
     "taggit",
     "simple_history",
+    "rest_framework",
+    "drf_spectacular",
+    "csp",
+    "axes",
     "core",
     "organizations",
     "guides",
@@ -69,8 +85,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: request id and one access-log line around everything below.
+    "core.middleware.RequestIDMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -78,6 +97,10 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # A database outage becomes a 503 page (process_exception runs bottom-up).
+    "core.middleware.DatabaseUnavailableMiddleware",
+    # Last, as django-axes asks: turns a lockout into core.errors.login_locked_out.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -108,6 +131,11 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Fail fast (and serve the 503 page) instead of hanging when the server is unreachable.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", int(os.environ.get("DB_CONNECT_TIMEOUT", "5"))
+    )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -147,7 +175,38 @@ STORAGES = {
 SITE_NAME = os.environ.get("SITE_NAME", "AI Safety Field Guide")
 SITE_URL = os.environ.get("SITE_URL", "").rstrip("/")
 
+# Open data API (core/api): read-only JSON, no sessions or browsable HTML (keeps
+# the strict CSP), OpenAPI 3 schema at /api/schema/ (drf-spectacular).
+REST_FRAMEWORK = {
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "UNAUTHENTICATED_USER": None,
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "core.api.pagination.APIPagination",
+    "PAGE_SIZE": 20,
+    # ?format= is a program filter (online, in-person…), not a renderer switch.
+    "URL_FORMAT_OVERRIDE": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "AI Safety Field Guide open data API",
+    "DESCRIPTION": (
+        "Read-only JSON for every published record: organizations, roles, programs, "
+        "research agendas, papers, failure modes and guides."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+}
+
 TAGGIT_CASE_INSENSITIVE = True
+
+# Editorial: records not reviewed for this many months are listed on the admin's
+# "Records due a review" page and by its "review due" filter.
+REVIEW_AFTER_MONTHS = int(os.environ.get("REVIEW_AFTER_MONTHS", "6"))
 
 LOGIN_URL = "admin:login"
 
@@ -160,10 +219,103 @@ SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
+# HTTPS. TLS may end at a proxy: then set SECURE_PROXY_SSL_HEADER to the header
+# it sets, e.g. "HTTP_X_FORWARDED_PROTO,https", and make sure the proxy strips
+# that header from clients. SECURE_SSL_REDIRECT=0 if the proxy redirects itself.
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]  # probes speak plain HTTP
+_proxy_ssl_header = env_list("SECURE_PROXY_SSL_HEADER")
+if _proxy_ssl_header:
+    if len(_proxy_ssl_header) != 2:
+        raise ImproperlyConfigured("SECURE_PROXY_SSL_HEADER must be 'HEADER_NAME,value'.")
+    SECURE_PROXY_SSL_HEADER = (_proxy_ssl_header[0], _proxy_ssl_header[1])
+# Number of trusted proxies that append to X-Forwarded-For (for login throttling by IP).
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0" if DEBUG else "31536000"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=True)
+
+# Staff sessions (readers never log in) end after SESSION_COOKIE_AGE seconds
+# (8 hours by default) or when the browser closes.
+SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(8 * 60 * 60)))
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+CSRF_FAILURE_VIEW = "core.errors.csrf_failure"
+
+# Request size limits. There are no file uploads; if one is added, validate its
+# type and size in the form as well (these limits only bound memory use).
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024  # request body, excluding files
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+DATA_UPLOAD_MAX_NUMBER_FILES = 10
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+FILE_UPLOAD_PERMISSIONS = 0o644
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o755
+
+# Content-Security-Policy (django-csp 4). Self-hosted CSS and JS only: no inline
+# scripts or styles anywhere, including the admin. JSON-LD blocks are data, not
+# scripts, and are not affected.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "manifest-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "upgrade-insecure-requests": not DEBUG,
+    }
+}
+if os.environ.get("CSP_REPORT_URI"):
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["report-uri"] = os.environ["CSP_REPORT_URI"]
+
+# Login throttling (django-axes): after AXES_FAILURE_LIMIT failed logins for one
+# username from one address, that pair is locked out for AXES_COOLOFF_MINUTES.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_ENABLED = env_bool("AXES_ENABLED", default=True)
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "core.errors.login_locked_out"
+AXES_CLIENT_IP_CALLABLE = "core.middleware.client_ip"
+
+# Structured logs: one JSON object per line on stdout (LOG_FORMAT=text for a
+# human-readable line), every record carrying the request id.
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "json").strip().lower()
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "core.logging.RequestIDFilter"}},
+    "formatters": {
+        "json": {"()": "core.logging.JSONFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "filters": ["request_id"],
+            "formatter": "text" if LOG_FORMAT == "text" else "json",
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        # Django's own handlers are replaced: everything goes through the root handler.
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        # runserver's request lines duplicate fieldguide.access.
+        "django.server": {"handlers": [], "level": "WARNING", "propagate": True},
+        "django.db.backends": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},
+        # Scanners send foreign Host headers all day; the access line records the 400.
+        "django.security.DisallowedHost": {"level": "CRITICAL"},
+    },
 }

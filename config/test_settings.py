@@ -20,3 +20,8 @@ STORAGES = {
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# The test client speaks plain HTTP; HTTPS behaviour is tested with secure=True.
+SECURE_SSL_REDIRECT = False
+# The test client's login() calls authenticate() without a request, which
+# django-axes refuses; tests of login throttling turn it on with override_settings.
+AXES_ENABLED = False

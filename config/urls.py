@@ -1,15 +1,34 @@
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
+
+from core import health
+from core.feeds import site_updates_feed
+from core.sitemaps import SITEMAPS, robots_txt
 
 admin.site.site_header = f"{settings.SITE_NAME} — editors"
 admin.site.site_title = settings.SITE_NAME
 admin.site.index_title = "Content"
 
 urlpatterns = [
-    path("admin/", admin.site.urls),
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
+    path(settings.ADMIN_URL, admin.site.urls),
     path("", include("core.urls")),
+    # Findability: sitemap, robots.txt and the site-wide Atom feed of updates.
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("robots.txt", robots_txt, name="robots_txt"),
+    path("feed.atom", site_updates_feed, name="feed"),
+    # Open data: /api/v1/…, /api/schema/, listing feeds and exports, /r/<type>/<pk>/.
+    path("api/", include("core.api.urls")),
+    path("", include("core.api.site_urls")),
     path("", include("organizations.urls")),
     path("", include("careers.urls")),
     path("", include("guides.urls")),
 ]
+
+handler400 = "core.errors.bad_request"
+handler403 = "core.errors.permission_denied"
+handler404 = "core.errors.page_not_found"
+handler500 = "core.errors.server_error"

@@ -16,3 +16,7 @@ class CoreConfig(AppConfig):
     def ready(self):
         # Keep the Editors group's permissions complete when models are added later.
         post_migrate.connect(_sync_editors_group, sender=self)
+        # Keep the site-wide search index current when records change.
+        from .signals import connect_search_signals
+
+        connect_search_signals()

@@ -17,6 +17,9 @@ to count over the results of every *other* active filter.
 from dataclasses import dataclass, field
 
 from django.db.models import Count
+from django.views.generic import ListView
+
+from .views import BreadcrumbMixin, SafePaginator
 
 
 @dataclass
@@ -68,7 +71,8 @@ def build_facet(request, name, label, choices, counts, *, show_empty=False) -> F
             continue
         url = url_with(request, **{name: None if selected else value})
         options.append(FacetOption(value, str(text), count, selected, url))
-    return Facet(name=name, label=str(label), options=options, clear_url=url_with(request, **{name: None}))
+    clear_url = url_with(request, **{name: None})
+    return Facet(name=name, label=str(label), options=options, clear_url=clear_url)
 
 
 def count_by(queryset, lookup: str) -> dict[str, int]:
@@ -78,15 +82,68 @@ def count_by(queryset, lookup: str) -> dict[str, int]:
 
 
 def queryset_without(filterset, name: str):
-    """The filterset's results with every active filter applied except ``name``."""
-    data = filterset.data.copy()
-    data.pop(name, None)
-    other = type(filterset)(data, queryset=filterset.queryset, request=filterset.request)
-    return other.qs
+    """The filterset's results with every valid active filter applied except ``name``.
+
+    Reuses the main filterset's cleaned values, so it costs no extra queries to
+    validate; call it after the filterset has been validated.
+    """
+    queryset = filterset.queryset.all()
+    cleaned = getattr(filterset.form, "cleaned_data", {})
+    for key, value in cleaned.items():
+        if key != name and key in filterset.filters:
+            queryset = filterset.filters[key].filter(queryset, value)
+    return queryset
 
 
 def active_filters(filterset, exclude=("sort", "page")) -> bool:
     """Whether any filter parameter has a value (drives the "Reset filters" link)."""
-    return any(
-        filterset.data.get(name) for name in filterset.filters if name not in exclude
-    )
+    return any(filterset.data.get(name) for name in filterset.filters if name not in exclude)
+
+
+class FilteredListView(BreadcrumbMixin, ListView):
+    """A paginated listing narrowed by a django-filter ``FilterSet`` from the query string.
+
+    Subclasses set ``filterset_class`` and implement ``get_base_queryset()``
+    (which must go through ``published()``/``visible_to()``) and
+    ``get_facets(filterset)`` (a list of ``Facet``). An invalid value — an
+    unknown slug, a made-up band — renders the page with status 400, the form
+    errors and no results; it is never a server error. Context: ``filter``,
+    ``facets``, ``has_filters``, ``reset_url``, ``result_count``, ``filter_errors``.
+    """
+
+    filterset_class = None
+    paginate_by = 24
+    paginator_class = SafePaginator
+
+    def get_base_queryset(self):
+        raise NotImplementedError
+
+    def get_facets(self, filterset):
+        return []
+
+    def get_queryset(self):
+        self.filterset = self.filterset_class(
+            self.request.GET or None, queryset=self.get_base_queryset(), request=self.request
+        )
+        if self.filterset.is_bound and not self.filterset.is_valid():
+            return self.filterset.queryset.none()
+        return self.filterset.qs
+
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        if self.filterset.is_bound and not self.filterset.is_valid():
+            response.status_code = 400
+        return response
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        paginator = context.get("paginator")
+        context.update(
+            filter=self.filterset,
+            facets=self.get_facets(self.filterset),
+            has_filters=active_filters(self.filterset),
+            reset_url=self.request.path,
+            result_count=paginator.count if paginator else len(context["object_list"]),
+            filter_errors=self.filterset.is_bound and not self.filterset.is_valid(),
+        )
+        return context

@@ -5,9 +5,12 @@
 * ``ContentModel`` – name, unique slug, summary, publication status, review
   date, tags and revision history: the common shape of every record type.
 * ``OrderedChild`` – child rows (duties, FAQ entries, steps…) kept in order.
+* ``SearchEntry`` – the site-wide search index (see ``core.search``).
 """
 
-from django.db import models
+from django.contrib.postgres.search import SearchVectorField
+from django.db import connections, models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -104,3 +107,99 @@ class OrderedChild(models.Model):
     class Meta:
         abstract = True
         ordering = ["order", "pk"]
+
+
+class SearchEntryQuerySet(PublishableQuerySet):
+    """Rows of the site-wide search index.
+
+    ``published()`` is ``PublishableQuerySet.published`` itself, applied to the
+    entry's copy of its record's ``status`` and ``publish_at``. The copy is written
+    on every save (``core.signals``) and, on PostgreSQL, by database triggers on
+    each record table (migration ``0004``), so ``QuerySet.update()`` — the admin's
+    publish/unpublish actions — and raw SQL keep it exact too. Other databases
+    (SQLite in development) have no triggers, so there each record's own
+    ``objects.published()`` is checked as well: drafts never leak either way.
+    """
+
+    def published(self):
+        entries = super().published()
+        if connections[self.db].vendor == "postgresql":
+            return entries
+        from .search import RECORD_TYPES
+
+        condition = Q(pk__in=[])
+        for record_type in RECORD_TYPES.values():
+            condition |= Q(
+                record_type=record_type.slug,
+                object_id__in=record_type.model.objects.published().values("pk"),
+            )
+        return entries.filter(condition)
+
+
+class SearchEntry(models.Model):
+    """One record's searchable text, denormalized so one query searches every type.
+
+    Written by ``core.search.index_record`` from ``post_save``/``post_delete``
+    signals and by ``manage.py rebuild_search_index``. On PostgreSQL
+    ``search_vector`` holds the weighted ``tsvector`` (title A, summary B, body C)
+    behind a GIN index, and ``title`` has a ``pg_trgm`` GIN index for typo
+    tolerance; both indexes are created by migration on PostgreSQL only.
+    """
+
+    # Indexed by the unique (record_type, object_id) constraint.
+    record_type = models.CharField(_("record type"), max_length=20)
+    object_id = models.PositiveBigIntegerField(_("record id"))
+    title = models.CharField(_("title"), max_length=300)
+    summary = models.TextField(_("summary"), blank=True)
+    body = models.TextField(_("body"), blank=True)
+    url = models.CharField(_("URL"), max_length=500)
+    # Copied from the record (see SearchEntryQuerySet): what published() filters on.
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    publish_at = models.DateTimeField(_("publish at"), default=timezone.now)
+    search_vector = SearchVectorField(null=True, editable=False)
+    updated = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = SearchEntryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("search index entry")
+        verbose_name_plural = _("search index entries")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["record_type", "object_id"], name="searchentry_unique_record"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.record_type}: {self.title}"
+
+
+class LinkCheckReport(models.Model):
+    """The result of one ``manage.py check_links`` run (the admin shows the latest).
+
+    ``problems`` is a list of ``{"kind", "record_type", "record", "record_id",
+    "admin_url", "field", "link", "message"}`` dicts; ``references`` is the
+    snapshot of guide-step links (``{step_id: [[model label, pk, slug], …]}``)
+    the next run compares against to spot records deleted in between.
+    """
+
+    created = models.DateTimeField(_("checked at"), auto_now_add=True, db_index=True)
+    records_checked = models.PositiveIntegerField(_("records checked"), default=0)
+    links_checked = models.PositiveIntegerField(_("links checked"), default=0)
+    problems = models.JSONField(_("problems"), default=list, blank=True)
+    references = models.JSONField(_("guide step references"), default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-created", "-pk"]
+        get_latest_by = "created"
+        verbose_name = _("link check report")
+        verbose_name_plural = _("link check reports")
+
+    def __str__(self):
+        return f"Link check {self.created:%Y-%m-%d %H:%M} ({len(self.problems)} problems)"
+
+    @property
+    def problem_count(self) -> int:
+        return len(self.problems)

@@ -1,8 +1,13 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
-from core.admin import PUBLICATION_FIELDSET, ContentAdmin, OrderedInline
+from core.admin import (
+    PUBLICATION_FIELDSET,
+    ChildHistoryAdmin,
+    ContentAdmin,
+    OrderedInline,
+    OrderedStackedInline,
+)
 
 from .models import AgendaApproach, FailureMode, Guide, GuideStep, Paper, ResearchAgenda
 
@@ -26,7 +31,14 @@ class ResearchAgendaAdmin(ContentAdmin):
         ),
         (
             _("Getting involved"),
-            {"fields": ("open_questions", "how_to_contribute", "background_fit", "key_organizations")},
+            {
+                "fields": (
+                    "open_questions",
+                    "how_to_contribute",
+                    "background_fit",
+                    "key_organizations",
+                )
+            },
         ),
         PUBLICATION_FIELDSET,
     )
@@ -59,9 +71,8 @@ class FailureModeAdmin(ContentAdmin):
     )
 
 
-class GuideStepInline(admin.StackedInline):
+class GuideStepInline(OrderedStackedInline):
     model = GuideStep
-    extra = 0
     fields = (
         ("order", "minutes"),
         "section",
@@ -88,7 +99,7 @@ class GuideAdmin(ContentAdmin):
 
 
 @admin.register(GuideStep)
-class GuideStepAdmin(SimpleHistoryAdmin):
+class GuideStepAdmin(ChildHistoryAdmin):
     """Steps are edited inline on their guide; this page lets editors find one."""
 
     list_display = ("title", "guide", "order", "minutes")
@@ -96,6 +107,3 @@ class GuideStepAdmin(SimpleHistoryAdmin):
     list_select_related = ("guide",)
     search_fields = ("title", "guide__name")
     autocomplete_fields = ("guide", *GuideStep.LINK_FIELDS)
-
-    def has_module_permission(self, request):
-        return False

@@ -4,6 +4,7 @@ from django.db.models import Q, Sum
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from core.editorial import validate_record
 from core.models import ContentModel, OrderedChild
 
 PAPER_YEAR_MIN = 1900
@@ -53,6 +54,10 @@ class ResearchAgenda(ContentModel):
         ordering = ["order", "name"]
         verbose_name = _("research agenda")
         verbose_name_plural = _("research agendas")
+
+    def clean(self):
+        super().clean()
+        validate_record(self)
 
     def get_absolute_url(self):
         return reverse("guides:agenda_detail", kwargs={"slug": self.slug})
@@ -124,6 +129,10 @@ class Paper(ContentModel):
             ),
         ]
 
+    def clean(self):
+        super().clean()
+        validate_record(self)
+
     def get_absolute_url(self):
         return reverse("guides:paper_detail", kwargs={"slug": self.slug})
 
@@ -151,6 +160,10 @@ class FailureMode(ContentModel):
         verbose_name = _("failure mode")
         verbose_name_plural = _("failure modes")
 
+    def clean(self):
+        super().clean()
+        validate_record(self)
+
     def get_absolute_url(self):
         return reverse("guides:failuremode_detail", kwargs={"slug": self.slug})
 
@@ -167,6 +180,10 @@ class Guide(ContentModel):
         ordering = ["order", "name"]
         verbose_name = _("guide")
         verbose_name_plural = _("guides")
+
+    def clean(self):
+        super().clean()
+        validate_record(self)
 
     def get_absolute_url(self):
         return reverse("guides:guide_detail", kwargs={"slug": self.slug})

@@ -1,47 +1,421 @@
-from django.views.generic import DetailView, ListView, TemplateView
+"""Reader pages for the research side: agendas, papers, failure modes and guides.
 
-from .models import FailureMode, Guide, Paper, ResearchAgenda
+Publication: the page's own record comes from ``visible_to(user)`` (staff may
+preview drafts); every related record shown on a page comes from ``published()``
+through a ``Prefetch``, so a draft never leaks through a link and every page
+runs a fixed number of queries whatever the size of the data.
+"""
+
+from django.db.models import Count, F, Prefetch, Sum
+from django.urls import reverse, reverse_lazy
+from django.views.generic import DetailView, ListView
+
+from careers.models import Program, Role
+from core.facets import FilteredListView, build_facet, count_by, queryset_without
+from core.markdown import markdown_to_text
+from core.views import BreadcrumbMixin, SafePaginator
+from organizations.models import Organization
+
+from .filters import PaperFilter
+from .models import AgendaApproach, FailureMode, Guide, GuideStep, Paper, ResearchAgenda
+
+PAGE_SIZE = 24
 
 
-class AgendaListView(ListView):
+def published_agendas():
+    return ResearchAgenda.objects.published().order_by("order", "name")
+
+
+def published_papers():
+    return Paper.objects.published().order_by(F("year").desc(nulls_last=True), "name")
+
+
+def published_failure_modes():
+    return FailureMode.objects.published().order_by("name")
+
+
+def published_organizations():
+    return Organization.objects.published().select_related("type").order_by("name")
+
+
+def published_guides():
+    return Guide.objects.published().order_by("order", "name")
+
+
+class VisibleMixin:
+    """The record (or list) comes from ``visible_to``: drafts are 404 for readers."""
+
+    model = None
+
     def get_queryset(self):
-        return ResearchAgenda.objects.visible_to(self.request.user)
+        return self.model.objects.visible_to(self.request.user)
 
 
-class AgendaDetailView(DetailView):
-    def get_queryset(self):
-        return ResearchAgenda.objects.visible_to(self.request.user)
+class SectionListView(VisibleMixin, BreadcrumbMixin, ListView):
+    paginate_by = PAGE_SIZE
+    paginator_class = SafePaginator
+    section_label = ""
+
+    def get_breadcrumbs(self):
+        return [(self.section_label, self.request.path)]
 
 
-class PaperListView(ListView):
-    def get_queryset(self):
-        return Paper.objects.visible_to(self.request.user)
+class SectionDetailView(VisibleMixin, BreadcrumbMixin, DetailView):
+    section_label = ""
+    section_url = ""
+
+    def get_breadcrumbs(self):
+        return [
+            (self.section_label, str(self.section_url)),
+            (self.object.name, self.object.get_absolute_url()),
+        ]
 
 
-class PaperDetailView(DetailView):
-    def get_queryset(self):
-        return Paper.objects.visible_to(self.request.user)
+# -- research agendas --------------------------------------------------------
 
 
-class FailureModeListView(ListView):
-    def get_queryset(self):
-        return FailureMode.objects.visible_to(self.request.user)
+class AgendaListView(SectionListView):
+    model = ResearchAgenda
+    template_name = "guides/agenda_list.html"
+    section_label = "Research agendas"
 
 
-class FailureModeDetailView(DetailView):
-    def get_queryset(self):
-        return FailureMode.objects.visible_to(self.request.user)
+class AgendaCompareView(BreadcrumbMixin, ListView):
+    """Published agendas side by side, in the editors' ``order``.
 
+    ``?agenda=a&agenda=b`` narrows the table to those agendas; a slug that is not
+    a published agenda is named in a notice and otherwise ignored.
+    Queries (constant): the agendas, their approaches.
+    """
 
-class GuideListView(ListView):
-    def get_queryset(self):
-        return Guide.objects.visible_to(self.request.user)
-
-
-class GuideDetailView(DetailView):
-    def get_queryset(self):
-        return Guide.objects.visible_to(self.request.user)
-
-
-class AgendaCompareView(TemplateView):
     template_name = "guides/agenda_compare.html"
+    context_object_name = "agendas"
+
+    def get_queryset(self):
+        return published_agendas().prefetch_related(
+            Prefetch("approaches", queryset=AgendaApproach.objects.order_by("order", "pk"))
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        every_agenda = list(context["agendas"])
+        known = {agenda.slug for agenda in every_agenda}
+        requested = [slug for slug in self.request.GET.getlist("agenda") if slug][:50]
+        chosen = [slug for slug in requested if slug in known]
+        rows = [a for a in every_agenda if a.slug in chosen] if chosen else every_agenda
+        context.update(
+            agendas=rows,
+            all_agendas=every_agenda,
+            chosen=set(chosen),
+            is_subset=bool(chosen) and len(rows) < len(every_agenda),
+            unknown_agendas=[slug for slug in requested if slug not in known],
+        )
+        return context
+
+    def get_breadcrumbs(self):
+        return [
+            ("Research agendas", reverse("guides:agenda_list")),
+            ("Compare", self.request.path),
+        ]
+
+
+class AgendaDetailView(SectionDetailView):
+    model = ResearchAgenda
+    template_name = "guides/agenda_detail.html"
+    context_object_name = "agenda"
+    section_label = "Research agendas"
+    section_url = reverse_lazy("guides:agenda_list")
+
+    def get_queryset(self):
+        return (
+            super()
+            .get_queryset()
+            .prefetch_related(
+                Prefetch("approaches", queryset=AgendaApproach.objects.order_by("order", "pk")),
+                Prefetch("key_organizations", queryset=published_organizations()),
+                Prefetch("papers", queryset=published_papers()),
+                Prefetch("failure_modes", queryset=published_failure_modes()),
+                Prefetch("roles", queryset=Role.objects.published().order_by("name")),
+                Prefetch("programs", queryset=Program.objects.published().order_by("name")),
+                "tags",
+            )
+        )
+
+
+# -- papers --------------------------------------------------------------------
+
+
+class PaperListView(FilteredListView):
+    """Papers and books filtered by agenda, organization, year and kind.
+
+    Queries (constant): up to two to validate slugs, four facet queries (each
+    gives its options and counts at once), one count, one page, one for the
+    cards' agendas.
+    """
+
+    template_name = "guides/paper_list.html"
+    context_object_name = "papers"
+    filterset_class = PaperFilter
+
+    def get_base_queryset(self):
+        return Paper.objects.visible_to(self.request.user).order_by(
+            F("year").desc(nulls_last=True), "name", "pk"
+        )
+
+    def get_queryset(self):
+        return (
+            super()
+            .get_queryset()
+            .prefetch_related(Prefetch("agendas", queryset=published_agendas()))
+        )
+
+    def get_breadcrumbs(self):
+        return [("Papers and books", reverse("guides:paper_list"))]
+
+    def get_facets(self, filterset):
+        request = self.request
+        cleaned = getattr(filterset.form, "cleaned_data", {})
+        agenda_rows = related_facet_rows(
+            queryset_without(filterset, "agenda"), "agendas", published_agendas()
+        )
+        agendas = sorted(agenda_rows, key=lambda row: (row["order"], row["name"]))
+        org_rows = related_facet_rows(
+            queryset_without(filterset, "organization"),
+            "organizations",
+            Organization.objects.published(),
+        )
+        orgs = sorted(org_rows, key=lambda row: row["name"].casefold())
+        # A chosen agenda or organization stays listed even when nothing matches now.
+        for rows, chosen in ((agendas, cleaned.get("agenda")), (orgs, cleaned.get("organization"))):
+            if chosen and chosen.slug not in {row["slug"] for row in rows}:
+                rows.append({"slug": chosen.slug, "name": chosen.name, "n": 0})
+        year_counts = count_by(queryset_without(filterset, "year"), "year")
+        years = sorted(year_counts, reverse=True)
+        return [
+            build_facet(
+                request,
+                "agenda",
+                "Research agenda",
+                [(row["slug"], row["name"]) for row in agendas],
+                {row["slug"]: row["n"] for row in agenda_rows},
+            ),
+            build_facet(
+                request,
+                "organization",
+                "Organization",
+                [(row["slug"], row["name"]) for row in orgs],
+                {row["slug"]: row["n"] for row in org_rows},
+            ),
+            build_facet(request, "year", "Year", [(y, y) for y in years], year_counts),
+            build_facet(
+                request,
+                "kind",
+                "Kind",
+                Paper.Kind.choices,
+                count_by(queryset_without(filterset, "kind"), "kind"),
+            ),
+        ]
+
+
+def related_facet_rows(papers, relation: str, published) -> list[dict]:
+    """``[{"slug", "name", "order"?, "n"}]`` for the published records ``papers`` link to.
+
+    One query gives a facet's options and their counts together.
+    """
+    fields = {"slug": f"{relation}__slug", "name": f"{relation}__name"}
+    if relation == "agendas":
+        fields["order"] = f"{relation}__order"
+    rows = (
+        papers.filter(**{f"{relation}__in": published.values("pk")})
+        .order_by()
+        .values(*fields.values())
+        .annotate(n=Count("pk", distinct=True))
+    )
+    return [{key: row[lookup] for key, lookup in fields.items()} | {"n": row["n"]} for row in rows]
+
+
+class PaperDetailView(SectionDetailView):
+    model = Paper
+    template_name = "guides/paper_detail.html"
+    context_object_name = "paper"
+    section_label = "Papers and books"
+    section_url = reverse_lazy("guides:paper_list")
+
+    def get_queryset(self):
+        return (
+            super()
+            .get_queryset()
+            .prefetch_related(
+                Prefetch("agendas", queryset=published_agendas()),
+                Prefetch("organizations", queryset=published_organizations()),
+                Prefetch("failure_modes", queryset=published_failure_modes()),
+                "tags",
+            )
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        paper = self.object
+        context["guides"] = published_guides().filter(steps__papers=paper).distinct()
+        context["jsonld"] = paper_jsonld(self.request, paper)
+        return context
+
+
+def split_authors(authors: str) -> list[str]:
+    """ "A. Author, B. Author and C. Author" → three names (";" wins if present)."""
+    if not authors:
+        return []
+    sep = ";" if ";" in authors else ","
+    names = []
+    for part in authors.split(sep):
+        names.extend(p.strip() for p in part.replace(" & ", " and ").split(" and "))
+    return [n for n in names if n and n.lower() not in {"et al.", "et al", "others"}]
+
+
+def paper_jsonld(request, paper: Paper) -> dict:
+    """schema.org ``Book`` for books, ``ScholarlyArticle`` for papers, posts and reports."""
+    data = {
+        "@context": "https://schema.org",
+        "@type": "Book" if paper.kind == Paper.Kind.BOOK else "ScholarlyArticle",
+        "name": paper.name,
+        "url": request.build_absolute_uri(paper.get_absolute_url()),
+    }
+    if paper.kind != Paper.Kind.BOOK:
+        data["headline"] = paper.name[:110]
+    authors = split_authors(paper.authors)
+    if authors:
+        data["author"] = [{"@type": "Person", "name": name} for name in authors]
+    if paper.year:
+        data["datePublished"] = str(paper.year)
+    if paper.summary:
+        data["description"] = paper.summary
+    if paper.url:
+        data["sameAs"] = paper.url
+    if paper.venue:
+        data["publisher"] = {"@type": "Organization", "name": paper.venue}
+    if paper.reading_minutes:
+        data["timeRequired"] = f"PT{paper.reading_minutes}M"
+    return data
+
+
+# -- failure modes -------------------------------------------------------------
+
+
+class FailureModeListView(SectionListView):
+    model = FailureMode
+    template_name = "guides/failuremode_list.html"
+    section_label = "Failure modes"
+
+    def get_queryset(self):
+        return super().get_queryset().order_by("name")
+
+
+class FailureModeDetailView(SectionDetailView):
+    model = FailureMode
+    template_name = "guides/failuremode_detail.html"
+    context_object_name = "failure_mode"
+    section_label = "Failure modes"
+    section_url = reverse_lazy("guides:failuremode_list")
+
+    def get_queryset(self):
+        return (
+            super()
+            .get_queryset()
+            .prefetch_related(
+                Prefetch("agendas", queryset=published_agendas()),
+                Prefetch("papers", queryset=published_papers()),
+                "tags",
+            )
+        )
+
+
+# -- guides (reading paths) ----------------------------------------------------
+
+
+class GuideListView(SectionListView):
+    model = Guide
+    template_name = "guides/guide_list.html"
+    section_label = "Guides"
+
+    def get_queryset(self):
+        return (
+            super()
+            .get_queryset()
+            .annotate(total=Sum("steps__minutes"), step_count=Count("steps"))
+            .order_by("order", "name")
+        )
+
+
+# The links a step may carry, in the order a reader meets them.
+STEP_LINKS = (
+    ("papers", published_papers),
+    ("agendas", published_agendas),
+    ("failure_modes", published_failure_modes),
+    ("organizations", published_organizations),
+    ("programs", lambda: Program.objects.published().order_by("name")),
+    ("roles", lambda: Role.objects.published().order_by("name")),
+)
+
+
+class GuideDetailView(SectionDetailView):
+    model = Guide
+    template_name = "guides/guide_detail.html"
+    context_object_name = "guide"
+    section_label = "Guides"
+    section_url = reverse_lazy("guides:guide_list")
+
+    def get_queryset(self):
+        steps = GuideStep.objects.order_by("order", "pk").prefetch_related(
+            *(Prefetch(name, queryset=make()) for name, make in STEP_LINKS)
+        )
+        return super().get_queryset().prefetch_related(Prefetch("steps", queryset=steps), "tags")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        sections = []
+        for number, step in enumerate(self.object.steps.all(), start=1):
+            step.number = number
+            step.links = [obj for name, _ in STEP_LINKS for obj in getattr(step, name).all()]
+            if not sections or sections[-1]["title"] != step.section:
+                sections.append({"title": step.section, "start": number, "steps": [], "minutes": 0})
+            sections[-1]["steps"].append(step)
+            sections[-1]["minutes"] += step.minutes
+        for index, section in enumerate(sections):
+            if section["title"]:
+                section["heading"] = section["title"]
+            elif len(sections) == 1:
+                section["heading"] = "Steps"
+            else:
+                section["heading"] = "Start here" if index == 0 else "Further steps"
+        context["sections"] = sections
+        context["step_count"] = sum(len(s["steps"]) for s in sections)
+        context["total_minutes"] = self.object.total_minutes
+        context["jsonld"] = guide_jsonld(self.request, self.object, sections)
+        return context
+
+
+def guide_jsonld(request, guide: Guide, sections) -> dict:
+    """schema.org ``LearningResource`` with the total time and the steps as parts."""
+    data = {
+        "@context": "https://schema.org",
+        "@type": "LearningResource",
+        "name": guide.name,
+        "url": request.build_absolute_uri(guide.get_absolute_url()),
+        "timeRequired": f"PT{guide.total_minutes}M",
+        "hasPart": [
+            {
+                "@type": "CreativeWork",
+                "position": step.number,
+                "name": step.title,
+                "timeRequired": f"PT{step.minutes}M",
+            }
+            for section in sections
+            for step in section["steps"]
+        ],
+    }
+    description = guide.summary or markdown_to_text(guide.intro)[:300]
+    if description:
+        data["description"] = description
+    if guide.audience:
+        data["audience"] = {"@type": "Audience", "audienceType": guide.audience}
+    return data

@@ -18,7 +18,15 @@ class OrganizationTypeAdmin(admin.ModelAdmin):
 
 @admin.register(Organization)
 class OrganizationAdmin(ContentAdmin):
-    list_display = ("name", "type", "country", "operating_status", "status", "last_reviewed", "updated")
+    list_display = (
+        "name",
+        "type",
+        "country",
+        "operating_status",
+        "status",
+        "last_reviewed",
+        "updated",
+    )
     list_filter = ("status", "type", "operating_status", "country")
     list_select_related = ("type",)
     search_fields = ("name", "slug", "summary", "headquarters")

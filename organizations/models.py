@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from core.editorial import validate_record
 from core.models import ContentModel, TimeStampedModel
 
 FOUNDED_YEAR_MIN = 1800
@@ -91,6 +92,22 @@ class Organization(ContentModel):
                 name="organization_closed_after_founded",
             ),
         ]
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if (
+            self.founded_year is not None
+            and self.closed_year is not None
+            and self.closed_year < self.founded_year
+        ):
+            errors["closed_year"] = _("The closing year cannot be before the founding year.")
+        if self.closed_year is not None and self.operating_status != self.OperatingStatus.DEFUNCT:
+            errors["operating_status"] = _(
+                "An organization with a closing year is defunct; set the status to "
+                "“Defunct” or clear the closing year."
+            )
+        validate_record(self, errors)
 
     def get_absolute_url(self):
         return reverse("organizations:organization_detail", kwargs={"slug": self.slug})

@@ -1,13 +1,164 @@
-from django.views.generic import DetailView, ListView, TemplateView
+"""Reader pages for organizations: a filterable listing and a detail page."""
 
-from .models import Organization
+from django.db.models import Count, Prefetch
+from django.urls import reverse
+from django.views.generic import DetailView
+from django_countries import countries
+
+from careers.models import Program, Role
+from core.facets import FilteredListView, build_facet, count_by, queryset_without
+from core.markdown import markdown_to_text
+from core.views import BreadcrumbMixin
+from guides.models import Paper, ResearchAgenda
+
+from .filters import OrganizationFilter
+from .models import Organization, OrganizationType
+
+TAG_FACET_LIMIT = 20
 
 
-class OrganizationListView(ListView):
+def organizations_crumb():
+    return ("Organizations", reverse("organizations:organization_list"))
+
+
+class OrganizationListView(FilteredListView):
+    """Organizations filtered by type, agenda, country, status and tag.
+
+    Queries (constant): up to five to validate filter values, seven for the
+    facets (types, agendas, and one count per facet), one count, one page.
+    """
+
+    template_name = "organizations/organization_list.html"
+    context_object_name = "organizations"
+    filterset_class = OrganizationFilter
+
+    def get_base_queryset(self):
+        return (
+            Organization.objects.visible_to(self.request.user)
+            .select_related("type")
+            .order_by("name", "pk")
+        )
+
+    def get_breadcrumbs(self):
+        return [organizations_crumb()]
+
+    def get_facets(self, filterset):
+        request = self.request
+        types = [(t.slug, t.label) for t in OrganizationType.objects.all()]
+        agendas = [(a.slug, a.name) for a in ResearchAgenda.objects.published()]
+        country_counts = count_by(queryset_without(filterset, "country"), "country")
+        tag_rows = (
+            queryset_without(filterset, "tag")
+            .filter(tags__isnull=False)
+            .order_by()
+            .values("tags__slug", "tags__name")
+            .annotate(n=Count("pk", distinct=True))
+            .order_by("-n", "tags__name")[:TAG_FACET_LIMIT]
+        )
+        tag_rows = list(tag_rows)
+        return [
+            build_facet(
+                request,
+                "type",
+                "Type",
+                types,
+                count_by(queryset_without(filterset, "type"), "type__slug"),
+            ),
+            build_facet(
+                request,
+                "agenda",
+                "Research agenda",
+                agendas,
+                count_by(queryset_without(filterset, "agenda"), "agendas__slug"),
+            ),
+            build_facet(
+                request,
+                "country",
+                "Country",
+                sorted(
+                    ((code, countries.name(code)) for code in country_counts),
+                    key=lambda pair: str(pair[1]),
+                ),
+                country_counts,
+            ),
+            build_facet(
+                request,
+                "status",
+                "Status",
+                Organization.OperatingStatus.choices,
+                count_by(queryset_without(filterset, "status"), "operating_status"),
+            ),
+            build_facet(
+                request,
+                "tag",
+                "Topic",
+                [(row["tags__slug"], row["tags__name"]) for row in tag_rows],
+                {row["tags__slug"]: row["n"] for row in tag_rows},
+            ),
+        ]
+
+
+class OrganizationDetailView(BreadcrumbMixin, DetailView):
+    """One organization with its published agendas, papers, programs and roles.
+
+    Queries (constant): the organization with its type, then one each for
+    agendas, papers, programs, roles and tags.
+    """
+
+    template_name = "organizations/organization_detail.html"
+    context_object_name = "organization"
+
     def get_queryset(self):
-        return Organization.objects.visible_to(self.request.user)
+        return (
+            Organization.objects.visible_to(self.request.user)
+            .select_related("type")
+            .prefetch_related(
+                Prefetch("agendas", queryset=ResearchAgenda.objects.published()),
+                Prefetch("papers", queryset=Paper.objects.published()),
+                Prefetch(
+                    "programs",
+                    queryset=Program.objects.published().order_by("name"),
+                ),
+                Prefetch(
+                    "roles",
+                    queryset=Role.objects.published().select_related("category"),
+                ),
+                "tags",
+            )
+        )
+
+    def get_breadcrumbs(self):
+        org = self.object
+        return [organizations_crumb(), (org.name, org.get_absolute_url())]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["jsonld_data"] = organization_jsonld(self.request, self.object)
+        return context
 
 
-class OrganizationDetailView(DetailView):
-    def get_queryset(self):
-        return Organization.objects.visible_to(self.request.user)
+def organization_jsonld(request, org) -> dict:
+    """schema.org ``Organization`` for one organization."""
+    data = {
+        "@context": "https://schema.org",
+        "@type": "Organization",
+        "name": org.name,
+        "url": request.build_absolute_uri(org.get_absolute_url()),
+        "description": org.summary or markdown_to_text(org.description)[:300],
+    }
+    if org.website:
+        data["sameAs"] = [org.website]
+    if org.founded_year:
+        data["foundingDate"] = str(org.founded_year)
+    if org.closed_year:
+        data["dissolutionDate"] = str(org.closed_year)
+    if org.headquarters or org.country:
+        address = {"@type": "PostalAddress"}
+        if org.headquarters:
+            address["addressLocality"] = org.headquarters
+        if org.country:
+            address["addressCountry"] = org.country.code
+        data["address"] = address
+    if org.tags.all():
+        data["keywords"] = ", ".join(tag.name for tag in org.tags.all())
+    return data

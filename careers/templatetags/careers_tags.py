@@ -14,7 +14,7 @@ def format_amount(amount: int, currency: str) -> str:
 
 
 def salary_text(salary_min, salary_max, currency) -> str:
-    """"$120,000–$250,000", "From $90,000", "Up to $150,000" or ""."""
+    """Format a range: "$120,000–$250,000", "From $90,000", "Up to $150,000" or ""."""
     if salary_min is not None and salary_max is not None:
         if salary_min == salary_max:
             return format_amount(salary_min, currency)

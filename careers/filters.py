@@ -1,0 +1,111 @@
+"""Filters for the role and program listings; every value is checked against a whitelist.
+
+Roles: ``?category=research&salary=150k-200k&employer=frontier-lab&sort=-salary``.
+Programs: ``?kind=fellowship&format=online&cost=funded``. An unknown value is a
+form error shown on the page, never a server error.
+"""
+
+import django_filters
+from django.db.models import F, Q
+
+from organizations.models import OrganizationType
+
+from .models import Program, Role, RoleCategory
+
+# Salary bands, in each role's own currency: (slug, label, lowest, highest-exclusive).
+SALARY_BANDS = [
+    ("under-100k", "Under 100k", None, 100_000),
+    ("100k-150k", "100k–150k", 100_000, 150_000),
+    ("150k-200k", "150k–200k", 150_000, 200_000),
+    ("200k-plus", "200k and up", 200_000, None),
+]
+SALARY_BAND_CHOICES = [(slug, label) for slug, label, _low, _high in SALARY_BANDS]
+
+
+def salary_band_q(slug: str) -> Q:
+    """Roles whose salary range overlaps the band; roles without a salary never match.
+
+    A range given only as "from X" or "up to Y" counts as the single amount.
+    """
+    _slug, _label, low, high = next(band for band in SALARY_BANDS if band[0] == slug)
+    condition = Q(salary_min__isnull=False) | Q(salary_max__isnull=False)
+    if high is not None:
+        # The range starts below the band's top.
+        condition &= Q(salary_min__lt=high) | Q(salary_min__isnull=True, salary_max__lt=high)
+    if low is not None:
+        # The range ends at or above the band's bottom.
+        condition &= Q(salary_max__gte=low) | Q(salary_max__isnull=True, salary_min__gte=low)
+    return condition
+
+
+class RoleOrdering(django_filters.OrderingFilter):
+    """``?sort=title|-title|salary|-salary``; salary sorts put roles without one last."""
+
+    ORDERINGS = {
+        "title": [F("name").asc()],
+        "-title": [F("name").desc()],
+        "salary": [F("salary_min").asc(nulls_last=True), F("salary_max").asc(nulls_last=True)],
+        "-salary": [F("salary_max").desc(nulls_last=True), F("salary_min").desc(nulls_last=True)],
+    }
+    CHOICES = [
+        ("title", "Title (A–Z)"),
+        ("-title", "Title (Z–A)"),
+        ("salary", "Salary (lowest first)"),
+        ("-salary", "Salary (highest first)"),
+    ]
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("choices", self.CHOICES)
+        kwargs.setdefault("empty_label", None)
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        return qs.order_by(*self.ORDERINGS[value[0]], "name", "pk")
+
+
+class RoleFilter(django_filters.FilterSet):
+    category = django_filters.ModelChoiceFilter(
+        label="Category",
+        queryset=RoleCategory.objects.all(),
+        to_field_name="slug",
+        empty_label="Any category",
+    )
+    salary = django_filters.ChoiceFilter(
+        label="Salary",
+        choices=SALARY_BAND_CHOICES,
+        method="filter_salary",
+        empty_label="Any salary",
+    )
+    employer = django_filters.ModelChoiceFilter(
+        label="Employer type",
+        field_name="employer_types",
+        queryset=OrganizationType.objects.all(),
+        to_field_name="slug",
+        empty_label="Any employer",
+    )
+    sort = RoleOrdering(label="Sort by")
+
+    class Meta:
+        model = Role
+        fields = ["category", "salary", "employer"]
+
+    def filter_salary(self, queryset, name, value):
+        return queryset.filter(salary_band_q(value)) if value else queryset
+
+
+class ProgramFilter(django_filters.FilterSet):
+    kind = django_filters.ChoiceFilter(
+        label="Kind", choices=Program.Kind.choices, empty_label="Any kind"
+    )
+    format = django_filters.ChoiceFilter(
+        label="Format", choices=Program.Format.choices, empty_label="Any format"
+    )
+    cost = django_filters.ChoiceFilter(
+        label="Cost", choices=Program.Cost.choices, empty_label="Any cost"
+    )
+
+    class Meta:
+        model = Program
+        fields = ["kind", "format", "cost"]

@@ -1,0 +1,308 @@
+"""Find internal links that no longer lead anywhere a reader can go.
+
+``run_link_check()`` scans every Markdown field of every record and child row
+and every guide step's record links, and stores the result as a
+``core.LinkCheckReport`` (``manage.py check_links`` runs it; the admin shows
+the latest report). It reports:
+
+* ``broken-link`` — a record link (``program:mats``) naming no record, or a
+  site-relative URL (``/roles/nope/``) that matches no page;
+* ``unpublished-link`` — a link to a record readers cannot see (draft, in review
+  or scheduled for later);
+* ``unknown-link-type`` — ``progam:mats`` and similar: a prefix that is neither a
+  record type nor http(s)/mailto, which the renderer drops;
+* ``step-unpublished`` — a guide step pointing at an unpublished record;
+* ``step-deleted`` — a guide step that pointed at a record that has since been
+  deleted (found by comparing with the previous report's snapshot of step links;
+  it is reported until the guide is next saved).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass
+from urllib.parse import urlsplit
+
+from django.apps import apps
+from django.conf import settings
+from django.db import transaction
+from django.urls import Resolver404, resolve
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
+from . import editorial
+from .markdown import RECORD_LINK_PREFIXES, _parser, resolve_record_link, split_record_link
+from .models import LinkCheckReport, Status
+
+# Which record type each link prefix names (see core.markdown.RECORD_LINK_PREFIXES).
+PREFIX_MODELS = {
+    "role": "careers.Role",
+    "program": "careers.Program",
+    "organization": "organizations.Organization",
+    "org": "organizations.Organization",
+    "agenda": "guides.ResearchAgenda",
+    "paper": "guides.Paper",
+    "failure-mode": "guides.FailureMode",
+    "guide": "guides.Guide",
+}
+# URL name of a detail page → record type, for site-relative links.
+DETAIL_VIEW_MODELS = {RECORD_LINK_PREFIXES[p]: label for p, label in PREFIX_MODELS.items()}
+EXTERNAL_SCHEMES = {"http", "https", "mailto"}
+_SCHEME_RE = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
+
+KIND_LABELS = {
+    "broken-link": "Link leads nowhere",
+    "unpublished-link": "Link to an unpublished record",
+    "unknown-link-type": "Unknown link type",
+    "step-unpublished": "Guide step points at an unpublished record",
+    "step-deleted": "Guide step pointed at a deleted record",
+}
+
+
+@dataclass
+class Problem:
+    kind: str
+    record_model: str  # label of the record that holds the link, e.g. "careers.Role"
+    record_id: int
+    record: str
+    field: str
+    link: str
+    message: str
+
+    @property
+    def kind_label(self) -> str:
+        return KIND_LABELS.get(self.kind, self.kind)
+
+
+def extract_links(text: str | None) -> list[str]:
+    """Every link target in a Markdown text, in order (inline, reference, autolink)."""
+    if not text:
+        return []
+    links = []
+    stack = list(_parser().parse(text))
+    while stack:
+        token = stack.pop(0)
+        if token.children:
+            stack[0:0] = token.children
+        if token.type == "link_open":
+            href = token.attrGet("href")
+            if href:
+                links.append(str(href))
+    return links
+
+
+def _site_path(href: str) -> str | None:
+    """The path part of a site-relative (or own-site absolute) URL, else None."""
+    if href.startswith("/") and not href.startswith("//"):
+        return urlsplit(href).path
+    site = getattr(settings, "SITE_URL", "")
+    if site and (href == site or href.startswith(site + "/")):
+        return urlsplit(href).path or "/"
+    return None
+
+
+def _record_state(label: str, slug: str) -> tuple[str, str] | None:
+    """``(kind, message)`` when the record behind a link is missing or hidden."""
+    model = apps.get_model(label)
+    record = model._default_manager.filter(slug=slug).first()
+    name = model._meta.verbose_name
+    if record is None:
+        return "broken-link", f"There is no {name} with the slug “{slug}”."
+    if not record.is_published:
+        if record.status == Status.PUBLISHED:
+            when = timezone.localtime(record.publish_at).strftime("%Y-%m-%d %H:%M")
+            state = f"scheduled for {when}"
+        else:
+            state = record.get_status_display().lower()
+        return "unpublished-link", f"The {name} “{record}” is not published ({state})."
+    return None
+
+
+def check_link(href: str) -> tuple[str, str] | None:
+    """``(kind, message)`` if ``href`` is an internal link that is broken, else None."""
+    href = href.strip()
+    parts = split_record_link(href)
+    if parts is not None:
+        prefix, slug = parts
+        if resolve_record_link(href) is None:
+            return "broken-link", f"Record links of type “{prefix}:” have no page on the site."
+        return _record_state(PREFIX_MODELS[prefix], slug)
+    path = _site_path(href)
+    if path is not None:
+        try:
+            match = resolve(path)
+        except Resolver404:
+            if settings.APPEND_SLASH and not path.endswith("/"):
+                try:
+                    match = resolve(path + "/")
+                except Resolver404:
+                    return "broken-link", f"No page on the site answers at {path}."
+            else:
+                return "broken-link", f"No page on the site answers at {path}."
+        label = DETAIL_VIEW_MODELS.get(match.view_name)
+        if label and "slug" in match.kwargs:
+            return _record_state(label, match.kwargs["slug"])
+        return None
+    scheme = _SCHEME_RE.match(href)
+    if scheme and scheme.group(1).lower() not in EXTERNAL_SCHEMES:
+        known = ", ".join(sorted({f"{p}:" for p in RECORD_LINK_PREFIXES}))
+        return (
+            "unknown-link-type",
+            f"“{scheme.group(1)}:” is not a record type; use one of {known} or a full URL.",
+        )
+    return None
+
+
+def _markdown_sources():
+    """Yield ``(owner record, field label, text)`` for every Markdown field."""
+    for model in editorial.content_models():
+        fields = editorial.markdown_fields(model)
+        if fields:
+            for record in model._default_manager.only("pk", "name", *fields).iterator():
+                for name in fields:
+                    label = str(model._meta.get_field(name).verbose_name)
+                    yield record, label, getattr(record, name)
+        for _accessor, child_model, fk_name in editorial.child_relations(model):
+            child_fields = editorial.markdown_fields(child_model)
+            if not child_fields:
+                continue
+            rows = child_model._default_manager.select_related(fk_name).iterator()
+            for row in rows:
+                parent = getattr(row, fk_name)
+                for name in child_fields:
+                    label = (
+                        f"{child_model._meta.verbose_name} “{str(row)[:60]}”: "
+                        f"{child_model._meta.get_field(name).verbose_name}"
+                    )
+                    yield parent, label, getattr(row, name)
+
+
+def _step_references():
+    """``{step_id: {(label, pk): slug}}`` plus the steps, for every guide step link."""
+    GuideStep = apps.get_model("guides", "GuideStep")
+    steps = GuideStep.objects.select_related("guide").prefetch_related(*GuideStep.LINK_FIELDS)
+    refs = {}
+    step_by_id = {}
+    for step in steps:
+        step_by_id[step.pk] = step
+        refs[step.pk] = {}
+        for field_name in GuideStep.LINK_FIELDS:
+            for target in getattr(step, field_name).all():
+                refs[step.pk][(target._meta.label, target.pk)] = target
+    return step_by_id, refs
+
+
+def run_link_check() -> LinkCheckReport:
+    """Check every internal link now and store (and return) the report."""
+    problems: list[Problem] = []
+    records = set()
+    links_checked = 0
+
+    for owner, field_label, text in _markdown_sources():
+        records.add((owner._meta.label, owner.pk))
+        for href in extract_links(text):
+            links_checked += 1
+            found = check_link(href)
+            if found:
+                kind, message = found
+                problems.append(
+                    Problem(
+                        kind=kind,
+                        record_model=owner._meta.label,
+                        record_id=owner.pk,
+                        record=str(owner),
+                        field=field_label,
+                        link=href,
+                        message=message,
+                    )
+                )
+
+    step_by_id, refs = _step_references()
+    for step_id, targets in refs.items():
+        step = step_by_id[step_id]
+        records.add((step.guide._meta.label, step.guide_id))
+        for (_label, _pk), target in targets.items():
+            links_checked += 1
+            if not target.is_published:
+                problems.append(
+                    Problem(
+                        kind="step-unpublished",
+                        record_model=step.guide._meta.label,
+                        record_id=step.guide_id,
+                        record=str(step.guide),
+                        field=f"step “{step.title}”",
+                        link=f"{PREFIX_FOR_LABEL.get(target._meta.label, '?')}:{target.slug}",
+                        message=(
+                            f"The {target._meta.verbose_name} “{target}” is not published "
+                            f"({target.get_status_display().lower()}); readers will not see it "
+                            "in this step."
+                        ),
+                    )
+                )
+
+    # Deleted targets: links present in the previous snapshot whose record is gone.
+    now = timezone.now()
+    snapshot: dict[str, list] = {}
+    previous = LinkCheckReport.objects.order_by("-created", "-pk").first()
+    old_refs = previous.references if previous else {}
+    for step_id, targets in refs.items():
+        snapshot[str(step_id)] = [[label, pk, t.slug, None] for (label, pk), t in targets.items()]
+    for step_key, entries in (old_refs or {}).items():
+        try:
+            step = step_by_id.get(int(step_key))
+        except (TypeError, ValueError):
+            continue
+        if step is None:
+            continue
+        for entry in entries:
+            try:
+                label, pk, slug, first_seen = [*entry, None][:4]
+                model = apps.get_model(label)
+            except (LookupError, TypeError, ValueError):
+                continue
+            if (label, pk) in refs[step.pk] or model._default_manager.filter(pk=pk).exists():
+                continue
+            seen = parse_datetime(first_seen) if first_seen else now
+            if seen and step.guide.updated > seen:
+                continue  # the guide has been edited since: an editor has seen to it
+            snapshot[step_key].append([label, pk, slug, (seen or now).isoformat()])
+            links_checked += 1
+            problems.append(
+                Problem(
+                    kind="step-deleted",
+                    record_model=step.guide._meta.label,
+                    record_id=step.guide_id,
+                    record=str(step.guide),
+                    field=f"step “{step.title}”",
+                    link=f"{PREFIX_FOR_LABEL.get(label, '?')}:{slug}",
+                    message=(
+                        f"This step linked to the {model._meta.verbose_name} “{slug}”, "
+                        "which has been deleted. Pick a replacement and save the guide."
+                    ),
+                )
+            )
+
+    problems.sort(key=lambda p: (p.record_model, p.record.lower(), p.record_id, p.field, p.link))
+    with transaction.atomic():
+        report = LinkCheckReport.objects.create(
+            records_checked=len(records),
+            links_checked=links_checked,
+            problems=[asdict(p) for p in problems],
+            references=snapshot,
+        )
+        # Keep a short history of reports; only the latest is shown.
+        keep = list(
+            LinkCheckReport.objects.order_by("-created", "-pk").values_list("pk", flat=True)[:20]
+        )
+        LinkCheckReport.objects.exclude(pk__in=keep).delete()
+    return report
+
+
+PREFIX_FOR_LABEL = {}
+for _prefix, _label in PREFIX_MODELS.items():
+    PREFIX_FOR_LABEL.setdefault(_label, _prefix)
+
+
+def problems_of(report: LinkCheckReport) -> list[Problem]:
+    fields = Problem.__dataclass_fields__
+    return [Problem(**{k: v for k, v in row.items() if k in fields}) for row in report.problems]

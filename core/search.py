@@ -1,0 +1,649 @@
+"""Site-wide search over every record type.
+
+The index is one denormalized table, ``core.SearchEntry``: one row per record
+with its title, summary, plain-text body and URL. Signals (``core.signals``)
+keep it current when an editor saves or deletes a record, a child row (duty,
+FAQ, approach, step) or the record's tags; ``manage.py rebuild_search_index``
+rebuilds it from scratch (needed after ``bulk_create`` or raw SQL, which send
+no signals).
+
+Publication: each entry carries a copy of its record's ``status`` and
+``publish_at`` and ``SearchEntry.objects.published()`` *is*
+``PublishableQuerySet.published`` — the one publication rule — so a search is a
+single indexed query with no joins. The copy is kept exact by the save signals
+and, on PostgreSQL, by triggers on the record tables (``QuerySet.update()`` and
+raw SQL included); see ``SearchEntryQuerySet``.
+
+Two matchers share one interface, ``search()``:
+
+* PostgreSQL: full-text search (``english`` stemming) over a stored, weighted
+  ``tsvector`` (title A, summary B, body C) with a GIN index; ``SearchRank``
+  ordering; ``SearchHeadline`` snippets; typo tolerance from ``pg_trgm`` word
+  similarity on titles (GIN-indexed) which yields a "did you mean".
+* Anything else (SQLite in development): every word must appear in the title,
+  summary or body (``icontains``); title matches rank first; "did you mean" from
+  the same title vocabulary.
+
+Snippets are built so editor text can never inject HTML: the text is escaped
+first and only then are the highlight sentinels turned into ``<mark>`` tags.
+"""
+
+from __future__ import annotations
+
+import difflib
+import html
+import re
+import string
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from django.apps import apps
+from django.contrib.postgres.search import (
+    SearchHeadline,
+    SearchQuery,
+    SearchRank,
+    SearchVector,
+    TrigramWordSimilarity,
+)
+from django.core.exceptions import ObjectDoesNotExist
+from django.db import connections, transaction
+from django.db.models import Case, Count, F, Q, TextField, Value, When
+from django.db.models.functions import Concat, Greatest
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from .markdown import markdown_to_text
+
+# Text-search configuration: English stemming ("interpretable" finds "interpretability").
+SEARCH_CONFIG = "english"
+# Longer queries are cut to this many characters (and the page says so).
+MAX_QUERY_LENGTH = 200
+# At most this many words are used for the simple matcher and for suggestions.
+MAX_QUERY_WORDS = 12
+RESULTS_PER_PAGE = 20
+# Indexed text is capped well below PostgreSQL's 1 MB tsvector limit.
+MAX_BODY_LENGTH = 200_000
+# Words shorter than this are never "corrected".
+MIN_SUGGEST_WORD_LENGTH = 4
+# How close (difflib ratio) a vocabulary word must be to replace a query word.
+SUGGEST_SIMILARITY = 0.75
+# pg_trgm word similarity a title needs to supply suggestion candidates (default 0.6).
+TRIGRAM_THRESHOLD = 0.4
+
+# Highlight sentinels: private-use characters, stripped from all indexed text, so
+# any that come back from ts_headline were put there by PostgreSQL.
+START_SEL = "\ue000"
+STOP_SEL = "\ue001"
+_HIGHLIGHT_RE = re.compile(f"{START_SEL}(.*?){STOP_SEL}", re.DOTALL)
+# NUL (PostgreSQL text cannot hold it), other C0/C1 controls except whitespace,
+# and the sentinels.
+_UNSAFE_CHARS_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ue000\ue001]")
+_WHITESPACE_RE = re.compile(r"\s+")
+_WORD_RE = re.compile(r"\w+")
+
+
+# --------------------------------------------------------------------------
+# Record types
+# --------------------------------------------------------------------------
+
+
+def clean_text(value) -> str:
+    """Text safe to index: no NUL/control characters or highlight sentinels."""
+    if not value:
+        return ""
+    return _UNSAFE_CHARS_RE.sub(" ", str(value))
+
+
+def _markdown(value) -> str:
+    # markdown_to_text returns escaped text (``&amp;``); the index wants plain text.
+    return html.unescape(markdown_to_text(value))
+
+
+def _related_name(instance, attr) -> str:
+    try:
+        related = getattr(instance, attr)
+    except ObjectDoesNotExist:
+        return ""
+    return str(related) if related is not None else ""
+
+
+def _tag_names(instance) -> list[str]:
+    return [tag.name for tag in instance.tags.all()]
+
+
+def _role_body(role) -> list[str]:
+    return [
+        _related_name(role, "category"),
+        _markdown(role.overview),
+        role.typical_education,
+        role.typical_experience,
+        role.key_certifications,
+        role.top_employer_types,
+        role.growth_outlook,
+        role.ai_impact,
+        _markdown(role.career_outlook),
+        *(duty.text for duty in role.duties.all()),
+        *(q.text for q in role.qualifications.all()),
+        *(f"{faq.question} {_markdown(faq.answer)}" for faq in role.faqs.all()),
+        *_tag_names(role),
+    ]
+
+
+def _agenda_body(agenda) -> list[str]:
+    return [
+        agenda.goal,
+        agenda.key_bet,
+        agenda.if_you_believe,
+        _markdown(agenda.key_insight),
+        _markdown(agenda.description),
+        _markdown(agenda.open_questions),
+        _markdown(agenda.how_to_contribute),
+        _markdown(agenda.background_fit),
+        *(f"{a.name} {a.description}" for a in agenda.approaches.all()),
+        *_tag_names(agenda),
+    ]
+
+
+def _organization_body(org) -> list[str]:
+    return [
+        _related_name(org, "type"),
+        _markdown(org.description),
+        org.headquarters,
+        *_tag_names(org),
+    ]
+
+
+def _paper_body(paper) -> list[str]:
+    return [paper.authors, paper.venue, _markdown(paper.description), *_tag_names(paper)]
+
+
+def _program_body(program) -> list[str]:
+    return [
+        program.get_kind_display(),
+        _related_name(program, "organizer"),
+        _markdown(program.description),
+        program.duration,
+        program.location,
+        program.cost_notes,
+        *_tag_names(program),
+    ]
+
+
+def _failure_mode_body(failure_mode) -> list[str]:
+    return [
+        _markdown(failure_mode.body),
+        _markdown(failure_mode.why_it_matters),
+        *_tag_names(failure_mode),
+    ]
+
+
+def _guide_body(guide) -> list[str]:
+    return [
+        guide.audience,
+        _markdown(guide.intro),
+        *(f"{s.section} {s.title} {_markdown(s.body)}" for s in guide.steps.all()),
+        *_tag_names(guide),
+    ]
+
+
+@dataclass(frozen=True)
+class RecordType:
+    """A kind of record the search covers; ``slug`` is the ``?type=`` value."""
+
+    slug: str
+    model_label: str
+    label: str
+    plural: str
+    body: Callable[[object], Iterable[str]]
+    select_related: tuple[str, ...] = ()
+    prefetch_related: tuple[str, ...] = ()
+
+    @property
+    def model(self):
+        return apps.get_model(self.model_label)
+
+
+# In the order of the site's main navigation. Slugs match the Markdown record-link
+# prefixes (``core.markdown.RECORD_LINK_PREFIXES``).
+RECORD_TYPES: dict[str, RecordType] = {
+    rt.slug: rt
+    for rt in (
+        RecordType(
+            "role",
+            "careers.Role",
+            "Role",
+            "Roles",
+            _role_body,
+            select_related=("category",),
+            prefetch_related=("duties", "qualifications", "faqs"),
+        ),
+        RecordType(
+            "agenda",
+            "guides.ResearchAgenda",
+            "Research agenda",
+            "Research agendas",
+            _agenda_body,
+            prefetch_related=("approaches",),
+        ),
+        RecordType(
+            "organization",
+            "organizations.Organization",
+            "Organization",
+            "Organizations",
+            _organization_body,
+            select_related=("type",),
+        ),
+        RecordType("paper", "guides.Paper", "Paper", "Papers", _paper_body),
+        RecordType(
+            "program",
+            "careers.Program",
+            "Program",
+            "Programs",
+            _program_body,
+            select_related=("organizer",),
+        ),
+        RecordType(
+            "failure-mode",
+            "guides.FailureMode",
+            "Failure mode",
+            "Failure modes",
+            _failure_mode_body,
+        ),
+        RecordType(
+            "guide", "guides.Guide", "Guide", "Guides", _guide_body, prefetch_related=("steps",)
+        ),
+    )
+}
+
+# Child rows whose text is part of their parent's document: model → (FK attname, parent type).
+CHILD_MODELS: dict[str, tuple[str, str]] = {
+    "careers.RoleDuty": ("role_id", "role"),
+    "careers.Qualification": ("role_id", "role"),
+    "careers.RoleFAQ": ("role_id", "role"),
+    "guides.AgendaApproach": ("agenda_id", "agenda"),
+    "guides.GuideStep": ("guide_id", "guide"),
+}
+
+
+def record_type_for(model) -> RecordType | None:
+    label = model._meta.label
+    for record_type in RECORD_TYPES.values():
+        if record_type.model_label == label:
+            return record_type
+    return None
+
+
+# --------------------------------------------------------------------------
+# Indexing
+# --------------------------------------------------------------------------
+
+
+def _is_postgresql(using: str) -> bool:
+    return connections[using].vendor == "postgresql"
+
+
+def search_vector():
+    """The weighted document: title A, summary B, body C."""
+    return (
+        SearchVector("title", weight="A", config=SEARCH_CONFIG)
+        + SearchVector("summary", weight="B", config=SEARCH_CONFIG)
+        + SearchVector("body", weight="C", config=SEARCH_CONFIG)
+    )
+
+
+def refresh_vectors(queryset) -> None:
+    """Recompute the stored ``tsvector`` of these entries (PostgreSQL only)."""
+    if _is_postgresql(queryset.db):
+        queryset.update(search_vector=search_vector())
+
+
+def document_for(record_type: RecordType, instance) -> dict:
+    body = " \n".join(clean_text(part) for part in record_type.body(instance) if part)
+    return {
+        "title": clean_text(instance.name)[:300],
+        "summary": clean_text(instance.summary),
+        "body": _WHITESPACE_RE.sub(" ", body).strip()[:MAX_BODY_LENGTH],
+        "url": instance.get_absolute_url()[:500],
+        "status": instance.status,
+        "publish_at": instance.publish_at,
+    }
+
+
+def index_record(instance) -> None:
+    """Create or update the search entry of one record."""
+    from .models import SearchEntry
+
+    record_type = record_type_for(type(instance))
+    if record_type is None or instance.pk is None:
+        return
+    entry, _ = SearchEntry.objects.update_or_create(
+        record_type=record_type.slug,
+        object_id=instance.pk,
+        defaults=document_for(record_type, instance),
+    )
+    refresh_vectors(SearchEntry.objects.filter(pk=entry.pk))
+
+
+def unindex_record(model, pk) -> None:
+    from .models import SearchEntry
+
+    record_type = record_type_for(model)
+    if record_type is not None and pk is not None:
+        SearchEntry.objects.filter(record_type=record_type.slug, object_id=pk).delete()
+
+
+def reindex_by_pk(record_type_slug: str, pk) -> None:
+    """Re-index a record by primary key (or drop its entry if it is gone)."""
+    record_type = RECORD_TYPES[record_type_slug]
+    instance = record_type.model._base_manager.filter(pk=pk).first()
+    if instance is None:
+        unindex_record(record_type.model, pk)
+    else:
+        index_record(instance)
+
+
+def rebuild_index(batch_size: int = 500) -> dict[str, int]:
+    """Rebuild every entry from the records; returns the count per record type."""
+    from .models import SearchEntry
+
+    counts = {}
+    with transaction.atomic():
+        SearchEntry.objects.all().delete()
+        for record_type in RECORD_TYPES.values():
+            records = (
+                record_type.model._base_manager.select_related(*record_type.select_related)
+                .prefetch_related("tags", *record_type.prefetch_related)
+                .order_by("pk")
+            )
+            batch, counts[record_type.slug] = [], 0
+            for instance in records.iterator(chunk_size=batch_size):
+                batch.append(
+                    SearchEntry(
+                        record_type=record_type.slug,
+                        object_id=instance.pk,
+                        **document_for(record_type, instance),
+                    )
+                )
+                if len(batch) >= batch_size:
+                    SearchEntry.objects.bulk_create(batch)
+                    counts[record_type.slug] += len(batch)
+                    batch = []
+            SearchEntry.objects.bulk_create(batch)
+            counts[record_type.slug] += len(batch)
+        refresh_vectors(SearchEntry.objects.all())
+    return counts
+
+
+# --------------------------------------------------------------------------
+# Queries
+# --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CleanQuery:
+    text: str
+    truncated: bool = False
+
+
+def clean_query(raw) -> CleanQuery:
+    """Make any user input a safe query: no NUL/control chars, single spaces, capped."""
+    text = _WHITESPACE_RE.sub(" ", clean_text(raw or "")).strip()
+    truncated = len(text) > MAX_QUERY_LENGTH
+    if truncated:
+        text = text[:MAX_QUERY_LENGTH].rstrip()
+    return CleanQuery(text, truncated)
+
+
+def query_words(text: str) -> list[str]:
+    """Whitespace-separated terms, outer punctuation removed (``"safety"`` → safety)."""
+    words = []
+    for token in text.split():
+        word = token.strip(string.punctuation + "“”‘’«»") or token
+        if word not in words:
+            words.append(word)
+    return words[:MAX_QUERY_WORDS]
+
+
+def highlight(text: str) -> SafeString:
+    """Escape ``text``, then turn sentinel-delimited spans into ``<mark>``."""
+    escaped = escape(text or "")
+    marked = _HIGHLIGHT_RE.sub(r"<mark>\1</mark>", escaped)
+    # Safe: everything but the <mark> tags added here was escaped above.
+    return mark_safe(marked.replace(START_SEL, "").replace(STOP_SEL, ""))
+
+
+def correct_words(words: list[str], vocabulary: Iterable[str]) -> str | None:
+    """Replace each unknown word by its closest vocabulary word; None if nothing changed.
+
+    Closeness is difflib's ratio, which forgives a dropped, added or swapped letter
+    ("interpretabilty", "alignmnet") better than trigram overlap does.
+    """
+    vocab = sorted({w.lower() for w in vocabulary if len(w) >= MIN_SUGGEST_WORD_LENGTH - 1})
+    corrected, changed = [], False
+    for word in words:
+        lower = word.lower()
+        best = None
+        if len(lower) >= MIN_SUGGEST_WORD_LENGTH and lower not in vocab:
+            matches = difflib.get_close_matches(lower, vocab, n=1, cutoff=SUGGEST_SIMILARITY)
+            best = matches[0] if matches else None
+        corrected.append(best or word)
+        changed = changed or best is not None
+    return " ".join(corrected) if changed else None
+
+
+@dataclass(frozen=True)
+class Facet:
+    slug: str
+    label: str
+    count: int
+
+
+@dataclass(frozen=True)
+class Hit:
+    record_type: str
+    type_label: str
+    title: str
+    url: str
+    snippet: SafeString
+
+
+@dataclass
+class SearchResults:
+    """Everything the results page needs; ``entries`` is an unsliced, ordered queryset."""
+
+    query: str
+    record_type: str | None
+    counts: dict[str, int]
+    entries: object  # QuerySet[SearchEntry]
+    backend: object = field(repr=False)
+    # Set when the query had no match and a corrected query did.
+    corrected_from: str | None = None
+    # A corrected query to offer as a link ("did you mean").
+    suggestion: str | None = None
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def count(self) -> int:
+        return self.counts.get(self.record_type, 0) if self.record_type else self.total
+
+    @cached_property
+    def facets(self) -> list[Facet]:
+        return [
+            Facet(rt.slug, rt.plural, self.counts.get(rt.slug, 0)) for rt in RECORD_TYPES.values()
+        ]
+
+    def hits(self, entries) -> list[Hit]:
+        """Results for one page of ``entries``, with highlighted snippets."""
+        entries = list(entries)
+        snippets = self.backend.snippets(entries, self.query)
+        return [
+            Hit(
+                record_type=e.record_type,
+                type_label=RECORD_TYPES[e.record_type].label,
+                title=e.title,
+                url=e.url,
+                snippet=snippets.get(e.pk) or highlight(e.summary),
+            )
+            for e in entries
+        ]
+
+
+class PostgresBackend:
+    """Full-text search with stemming, ranking, headlines and trigram suggestions."""
+
+    # Entry fields the snippets need besides the basics (headlines are computed in SQL).
+    snippet_fields = ()
+
+    def _query(self, text):
+        return SearchQuery(text, config=SEARCH_CONFIG, search_type="websearch")
+
+    def matches(self, queryset, text):
+        query = self._query(text)
+        return (
+            queryset.filter(search_vector=query)
+            .annotate(rank=SearchRank(F("search_vector"), query))
+            .order_by("-rank", "title", "pk")
+        )
+
+    def snippets(self, entries, text) -> dict[int, SafeString]:
+        from .models import SearchEntry
+
+        if not entries:
+            return {}
+        rows = SearchEntry.objects.filter(pk__in=[e.pk for e in entries]).values_list(
+            "pk",
+            SearchHeadline(
+                Concat("summary", Value(" \n"), "body", output_field=TextField()),
+                self._query(text),
+                config=SEARCH_CONFIG,
+                start_sel=START_SEL,
+                stop_sel=STOP_SEL,
+                max_words=35,
+                min_words=15,
+                max_fragments=2,
+                fragment_delimiter=" … ",
+            ),
+        )
+        return {pk: highlight(snippet) for pk, snippet in rows}
+
+    def vocabulary(self, published, words) -> list[str]:
+        """Words from titles that are trigram-similar to any query word (GIN-indexed)."""
+        words = [w for w in words if len(w) >= MIN_SUGGEST_WORD_LENGTH]
+        if not words:
+            return []
+        condition = Q()
+        for word in words:
+            condition |= Q(title__trigram_word_similar=word)
+        similarities = [TrigramWordSimilarity(w, "title") for w in words]
+        similarity = Greatest(*similarities) if len(similarities) > 1 else similarities[0]
+        titles = (
+            published.filter(condition)
+            .annotate(similarity=similarity)
+            .order_by("-similarity")
+            .values_list("title", flat=True)[:20]
+        )
+        # The ``%>`` operator (GIN-indexed) compares with this setting; SET LOCAL
+        # lasts until the end of the transaction and only affects pg_trgm.
+        with transaction.atomic(using=published.db):
+            with connections[published.db].cursor() as cursor:
+                cursor.execute(
+                    "SELECT set_config('pg_trgm.word_similarity_threshold', %s, true)",
+                    [str(TRIGRAM_THRESHOLD)],
+                )
+            titles = list(titles)
+        return [w for title in titles for w in _WORD_RE.findall(title)]
+
+
+class SimpleBackend:
+    """Portable matcher (SQLite): every word in the title, summary or body."""
+
+    snippet_fields = ("body",)
+
+    def matches(self, queryset, text):
+        words = query_words(text)
+        if not words:
+            return queryset.none()
+        score = Value(0)
+        for word in words:
+            queryset = queryset.filter(
+                Q(title__icontains=word) | Q(summary__icontains=word) | Q(body__icontains=word)
+            )
+            score = (
+                score
+                + Case(When(title__icontains=word, then=Value(4)), default=Value(0))
+                + Case(When(summary__icontains=word, then=Value(2)), default=Value(0))
+            )
+        return queryset.annotate(rank=score).order_by("-rank", "title", "pk")
+
+    def snippets(self, entries, text) -> dict[int, SafeString]:
+        words = [w for w in query_words(text) if w]
+        if not words:
+            return {}
+        pattern = re.compile("|".join(re.escape(w) for w in words), re.IGNORECASE)
+        result = {}
+        for entry in entries:
+            document = f"{entry.summary} {entry.body}".strip()
+            match = pattern.search(document)
+            start = max(0, (match.start() if match else 0) - 80)
+            window = document[start : start + 240]
+            if start:
+                window = "…" + window.split(" ", 1)[-1]
+            if start + 240 < len(document):
+                window = window.rsplit(" ", 1)[0] + "…"
+            marked = pattern.sub(lambda m: f"{START_SEL}{m.group(0)}{STOP_SEL}", window)
+            result[entry.pk] = highlight(marked)
+        return result
+
+    def vocabulary(self, published, words) -> list[str]:
+        titles = published.values_list("title", flat=True)[:5000]
+        return [w for title in titles for w in _WORD_RE.findall(title)]
+
+
+def get_backend(using="default"):
+    return PostgresBackend() if _is_postgresql(using) else SimpleBackend()
+
+
+def _facet_counts(queryset) -> dict[str, int]:
+    rows = queryset.order_by().values("record_type").annotate(n=Count("pk"))
+    return {row["record_type"]: row["n"] for row in rows}
+
+
+def search(text: str, record_type: str | None = None) -> SearchResults:
+    """Search published records of every type (or of ``record_type``).
+
+    ``text`` should come from ``clean_query``. If nothing matches and a spelling
+    correction does, the results are for the correction (``corrected_from`` is
+    set); otherwise a correction is only offered as ``suggestion``.
+    """
+    from .models import SearchEntry
+
+    if record_type not in RECORD_TYPES:
+        record_type = None
+    backend = get_backend(SearchEntry.objects.db)
+    published = SearchEntry.objects.published()
+    fields = ("record_type", "object_id", "title", "summary", "url", *backend.snippet_fields)
+
+    def run(query_text):
+        matched = backend.matches(published, query_text).only(*fields)
+        counts = _facet_counts(backend.matches(published, query_text))
+        entries = matched.filter(record_type=record_type) if record_type else matched
+        return SearchResults(query_text, record_type, counts, entries, backend)
+
+    if not text:
+        return SearchResults("", record_type, {}, published.none(), backend)
+    results = run(text)
+    if results.total:
+        return results
+    suggestion = correct_words(query_words(text), backend.vocabulary(published, query_words(text)))
+    if suggestion and suggestion.lower() != text.lower():
+        corrected = run(suggestion)
+        if corrected.total:
+            corrected.corrected_from = text
+            corrected.suggestion = suggestion
+            return corrected
+        results.suggestion = suggestion
+    return results

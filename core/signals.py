@@ -1,0 +1,50 @@
+"""Keep the search index (``core.SearchEntry``) current as editors work.
+
+Connected in ``CoreConfig.ready``. A record's entry is rewritten when the
+record is saved, when one of its child rows (duties, FAQ, approaches, steps) is
+saved or deleted, and when its tags change; it is removed when the record is
+deleted. ``bulk_create``, ``QuerySet.update`` and raw SQL send no signals: run
+``manage.py rebuild_search_index`` after those. (Changes of ``status`` and
+``publish_at`` made that way are still copied to the index on PostgreSQL, by
+triggers; see ``core.models.SearchEntryQuerySet``.)
+"""
+
+from django.apps import apps
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from taggit.models import TaggedItem
+
+from . import search
+
+
+def _record_saved(sender, instance, **kwargs):
+    search.index_record(instance)
+
+
+def _record_deleted(sender, instance, **kwargs):
+    search.unindex_record(sender, instance.pk)
+
+
+def _child_changed(sender, instance, **kwargs):
+    fk_attname, parent_type = search.CHILD_MODELS[sender._meta.label]
+    parent_pk = getattr(instance, fk_attname, None)
+    if parent_pk is not None:
+        search.reindex_by_pk(parent_type, parent_pk)
+
+
+def _tags_changed(sender, instance, action, reverse, **kwargs):
+    if reverse or action not in {"post_add", "post_remove", "post_clear"}:
+        return
+    if search.record_type_for(type(instance)) is not None:
+        search.index_record(instance)
+
+
+def connect_search_signals():
+    for record_type in search.RECORD_TYPES.values():
+        model = record_type.model
+        post_save.connect(_record_saved, sender=model, dispatch_uid=f"search-save-{model}")
+        post_delete.connect(_record_deleted, sender=model, dispatch_uid=f"search-del-{model}")
+    for label in search.CHILD_MODELS:
+        model = apps.get_model(label)
+        post_save.connect(_child_changed, sender=model, dispatch_uid=f"search-save-{label}")
+        post_delete.connect(_child_changed, sender=model, dispatch_uid=f"search-del-{label}")
+    m2m_changed.connect(_tags_changed, sender=TaggedItem, dispatch_uid="search-tags")

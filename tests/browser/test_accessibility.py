@@ -1,0 +1,119 @@
+"""Every reader page type passes axe-core (WCAG 2.2 AA rules) and the Nu HTML Checker.
+
+One URL per page type, built from the loaded content (the first published record of
+each type), so the list follows the demo content. Each test visits every page and
+reports all failures at once, because loading the site data per test is the slow part.
+"""
+
+import pytest
+from django.test import Client
+from django.urls import NoReverseMatch, reverse
+
+from tests.browser.conftest import (
+    VIEWPORTS,
+    axe_violations,
+    format_violations,
+    format_vnu,
+    screenshot,
+    vnu_errors_batch,
+)
+
+MISSING_PAGE = "/no-such-page-for-the-accessibility-test/"
+
+# Names the tag page's URL may have (the first that resolves is used).
+TAG_URL_NAMES = ("core:tag_detail", "core:tag", "tags:tag_detail", "tags:detail")
+
+
+def _tag_url(tag_slug):
+    for name in TAG_URL_NAMES:
+        try:
+            return reverse(name, kwargs={"slug": tag_slug})
+        except NoReverseMatch:
+            continue
+    raise AssertionError(f"no tag page URL found (tried {', '.join(TAG_URL_NAMES)})")
+
+
+def reader_pages(site_data):
+    """``[(label, url, expected status)]``: one URL for every reader page type."""
+    from taggit.models import Tag
+
+    from careers.models import Program, Role
+    from guides.models import FailureMode, Guide, Paper, ResearchAgenda
+    from organizations.models import Organization
+
+    role = site_data.first(Role)
+    program = site_data.first(Program)
+    agenda = site_data.first(ResearchAgenda)
+    organization = site_data.first(Organization)
+    paper = site_data.first(Paper)
+    failure_mode = site_data.first(FailureMode)
+    guide = site_data.first(Guide)
+    tag = Tag.objects.filter(taggit_taggeditem_items__isnull=False).order_by("name").first()
+    assert tag is not None, "the site data has no tagged record"
+    agendas = list(ResearchAgenda.objects.published()[:3])
+    compare_query = "&".join(f"agenda={a.slug}" for a in agendas)
+    search_word = role.name.split()[-1]
+
+    return [
+        ("home", reverse("core:home"), 200),
+        ("role list", reverse("careers:role_list"), 200),
+        ("role detail", role.get_absolute_url(), 200),
+        ("program list", reverse("careers:program_list"), 200),
+        ("program detail", program.get_absolute_url(), 200),
+        ("agenda list", reverse("guides:agenda_list"), 200),
+        ("agenda compare", f"{reverse('guides:agenda_compare')}?{compare_query}", 200),
+        ("agenda detail", agenda.get_absolute_url(), 200),
+        ("organization list", reverse("organizations:organization_list"), 200),
+        ("organization list filtered", organization.type.get_absolute_url(), 200),
+        ("organization detail", organization.get_absolute_url(), 200),
+        ("paper list", reverse("guides:paper_list"), 200),
+        ("paper detail", paper.get_absolute_url(), 200),
+        ("failure mode list", reverse("guides:failuremode_list"), 200),
+        ("failure mode detail", failure_mode.get_absolute_url(), 200),
+        ("guide list", reverse("guides:guide_list"), 200),
+        ("guide detail", guide.get_absolute_url(), 200),
+        ("tag page", _tag_url(tag.slug), 200),
+        ("search results", f"{reverse('core:search')}?q={search_word}", 200),
+        ("404 page", MISSING_PAGE, 404),
+    ]
+
+
+@pytest.mark.parametrize("viewport", ["desktop", "mobile"])
+def test_axe_finds_no_violations_on_any_page_type(page, site_data, viewport):
+    page.set_viewport_size(VIEWPORTS[viewport])
+    failures = []
+    for label, url, status in reader_pages(site_data):
+        response = page.goto(url)
+        if response is None or response.status != status:
+            got = response.status if response else "no response"
+            failures.append(f"{label} ({url}): HTTP {got}, expected {status}")
+            continue
+        violations = axe_violations(page)
+        print(f"axe {viewport:7} {label:27} {url}: {len(violations)} violation(s)")
+        # A picture of every page type at this width, for reviewing the layout.
+        screenshot(page, f"page-{label.replace(' ', '-')}-{VIEWPORTS[viewport]['width']}")
+        if violations:
+            failures.append(f"{label} ({url}) at {viewport}:\n{format_violations(violations)}")
+        # WCAG 1.4.10 (reflow): no sideways scrolling of the whole page on a phone.
+        overflow = page.evaluate(
+            "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        if overflow > 0:
+            failures.append(f"{label} ({url}) at {viewport}: page scrolls sideways by {overflow}px")
+    assert not failures, "accessibility failures:\n" + "\n".join(failures)
+
+
+def test_nu_html_checker_finds_no_errors_on_any_page_type(site_data):
+    client = Client(raise_request_exception=False)
+    documents, failures = {}, []
+    for label, url, status in reader_pages(site_data):
+        response = client.get(url)
+        if response.status_code != status:
+            failures.append(f"{label} ({url}): HTTP {response.status_code}, expected {status}")
+            continue
+        documents[f"{label} ({url})"] = response.content.decode()
+    results = vnu_errors_batch(documents)
+    for name, errors in results.items():
+        print(f"vnu {name}: {len(errors)} error(s)")
+    failures += [f"{name}:\n{format_vnu(errors)}" for name, errors in results.items() if errors]
+    assert not failures, "Nu HTML Checker errors:\n" + "\n".join(failures)
