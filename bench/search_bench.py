@@ -368,7 +368,8 @@ def main() -> None:
 
     print(
         f"{len(queries)} queries x {args.rounds} rounds; "
-        f"{corrected} answered through a spelling correction"
+        f"{corrected} answered through a spelling correction; "
+        f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} at the end"
     )
     print(summarize("search", timings.pop("search")))
     if "page" in timings:

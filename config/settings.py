@@ -90,6 +90,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Whole pages for anonymous readers (core/cache.py): a hit skips everything below.
+    "core.cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -151,6 +153,14 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# Page cache for anonymous readers (core/cache.py). Unset: on only when the cache
+# is shared (Redis), as invalidation has to reach every worker process.
+# PAGE_CACHE=1 forces it on (correct with a single process), PAGE_CACHE=0 off.
+PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE") if os.environ.get("PAGE_CACHE", "").strip() else None
+PAGE_CACHE_TIMEOUT = int(os.environ.get("PAGE_CACHE_TIMEOUT", "600"))
+# Cache-Control max-age for browsers; 0 = revalidate every time (ETag → 304).
+PAGE_CACHE_MAX_AGE = int(os.environ.get("PAGE_CACHE_MAX_AGE", "0"))
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -164,12 +174,16 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT") or BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# WhiteNoise serves the hashed names collectstatic writes (the only ones templates
+# link to) with "Cache-Control: max-age=315360000, public, immutable" and a gzip or
+# Brotli copy when the browser accepts it; unhashed names get WHITENOISE_MAX_AGE.
+WHITENOISE_MAX_AGE = int(os.environ.get("WHITENOISE_MAX_AGE", "0" if DEBUG else "3600"))
 
 # Site identity used for canonical URLs, feeds and structured data.
 SITE_NAME = os.environ.get("SITE_NAME", "AI Safety Field Guide")

@@ -20,3 +20,7 @@ class CoreConfig(AppConfig):
         from .signals import connect_search_signals
 
         connect_search_signals()
+        # Invalidate the anonymous page cache when anything a page shows changes.
+        from .cache import connect_cache_signals
+
+        connect_cache_signals()

@@ -84,9 +84,7 @@ class _SkipRequestContext(Exception):
 def bad_request(request, exception=None):
     # A request for a host not in ALLOWED_HOSTS cannot build absolute URLs, which
     # context processors do: render without them rather than fail again.
-    return _page(
-        request, "400.html", 400, with_request=not isinstance(exception, DisallowedHost)
-    )
+    return _page(request, "400.html", 400, with_request=not isinstance(exception, DisallowedHost))
 
 
 @requires_csrf_token

@@ -5,8 +5,11 @@ import re
 import time
 import uuid
 
+from django.core.signals import request_finished
+from django.dispatch import receiver
+
 from .errors import is_database_unavailable, service_unavailable
-from .logging import request_id_var
+from .logging import NO_REQUEST, request_id_var
 
 access_logger = logging.getLogger("fieldguide.access")
 logger = logging.getLogger("fieldguide")
@@ -37,26 +40,30 @@ class RequestIDMiddleware:
     def __call__(self, request):
         request_id = incoming_request_id(request) or uuid.uuid4().hex
         request.id = request_id
-        token = request_id_var.set(request_id)
+        # Not reset on the way out: Django logs 4xx/5xx responses after the
+        # middleware chain returns. ``request_finished`` clears it instead.
+        request_id_var.set(request_id)
         started = time.perf_counter()
-        try:
-            response = self.get_response(request)
-            response[REQUEST_ID_HEADER] = request_id
-            access_logger.info(
-                "%s %s %s",
-                request.method,
-                request.path,
-                response.status_code,
-                extra={
-                    "method": request.method,
-                    "path": request.path,
-                    "status": response.status_code,
-                    "duration_ms": round((time.perf_counter() - started) * 1000, 1),
-                },
-            )
-            return response
-        finally:
-            request_id_var.reset(token)
+        response = self.get_response(request)
+        response[REQUEST_ID_HEADER] = request_id
+        access_logger.info(
+            "%s %s %s",
+            request.method,
+            request.path,
+            response.status_code,
+            extra={
+                "method": request.method,
+                "path": request.path,
+                "status": response.status_code,
+                "duration_ms": round((time.perf_counter() - started) * 1000, 1),
+            },
+        )
+        return response
+
+
+@receiver(request_finished, dispatch_uid="core.middleware.clear_request_id")
+def clear_request_id(sender, **kwargs):
+    request_id_var.set(NO_REQUEST)
 
 
 class DatabaseUnavailableMiddleware:
@@ -80,7 +87,6 @@ class DatabaseUnavailableMiddleware:
             logger.warning("Database unavailable: %s", type(exception).__name__)
             return service_unavailable(request)
         return None
-
 
 
 def client_ip(request) -> str | None:

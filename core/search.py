@@ -36,7 +36,6 @@ import re
 import string
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from functools import cached_property
 
 from django.apps import apps
 from django.contrib.postgres.search import (
@@ -419,24 +418,18 @@ def correct_words(words: list[str], vocabulary: Iterable[str]) -> str | None:
     Closeness is difflib's ratio, which forgives a dropped, added or swapped letter
     ("interpretabilty", "alignmnet") better than trigram overlap does.
     """
-    vocab = sorted({w.lower() for w in vocabulary if len(w) >= MIN_SUGGEST_WORD_LENGTH - 1})
+    known = {w.lower() for w in vocabulary if len(w) >= MIN_SUGGEST_WORD_LENGTH - 1}
+    candidates = sorted(known)  # a stable order, so ties always resolve the same way
     corrected, changed = [], False
     for word in words:
         lower = word.lower()
         best = None
-        if len(lower) >= MIN_SUGGEST_WORD_LENGTH and lower not in vocab:
-            matches = difflib.get_close_matches(lower, vocab, n=1, cutoff=SUGGEST_SIMILARITY)
+        if len(lower) >= MIN_SUGGEST_WORD_LENGTH and lower not in known:
+            matches = difflib.get_close_matches(lower, candidates, n=1, cutoff=SUGGEST_SIMILARITY)
             best = matches[0] if matches else None
         corrected.append(best or word)
         changed = changed or best is not None
     return " ".join(corrected) if changed else None
-
-
-@dataclass(frozen=True)
-class Facet:
-    slug: str
-    label: str
-    count: int
 
 
 @dataclass(frozen=True)
@@ -469,12 +462,6 @@ class SearchResults:
     @property
     def count(self) -> int:
         return self.counts.get(self.record_type, 0) if self.record_type else self.total
-
-    @cached_property
-    def facets(self) -> list[Facet]:
-        return [
-            Facet(rt.slug, rt.plural, self.counts.get(rt.slug, 0)) for rt in RECORD_TYPES.values()
-        ]
 
     def hits(self, entries) -> list[Hit]:
         """Results for one page of ``entries``, with highlighted snippets."""
@@ -509,14 +496,14 @@ class PostgresBackend:
             .order_by("-rank", "title", "pk")
         )
 
-    def snippets(self, entries, text) -> dict[int, SafeString]:
-        from .models import SearchEntry
+    def with_snippets(self, entries, text):
+        """Add the ``SearchHeadline`` to the ranked query itself.
 
-        if not entries:
-            return {}
-        rows = SearchEntry.objects.filter(pk__in=[e.pk for e in entries]).values_list(
-            "pk",
-            SearchHeadline(
+        ts_headline is costly, so PostgreSQL evaluates it after the sort and the
+        LIMIT — for the rows of one page only — and no extra query is needed.
+        """
+        return entries.annotate(
+            headline=SearchHeadline(
                 Concat("summary", Value(" \n"), "body", output_field=TextField()),
                 self._query(text),
                 config=SEARCH_CONFIG,
@@ -526,9 +513,11 @@ class PostgresBackend:
                 min_words=15,
                 max_fragments=2,
                 fragment_delimiter=" … ",
-            ),
+            )
         )
-        return {pk: highlight(snippet) for pk, snippet in rows}
+
+    def snippets(self, entries, text) -> dict[int, SafeString]:
+        return {e.pk: highlight(e.headline) for e in entries if getattr(e, "headline", None)}
 
     def vocabulary(self, published, words) -> list[str]:
         """Words from titles that are trigram-similar to any query word (GIN-indexed)."""
@@ -546,15 +535,15 @@ class PostgresBackend:
             .order_by("-similarity")
             .values_list("title", flat=True)[:20]
         )
-        # The ``%>`` operator (GIN-indexed) compares with this setting; SET LOCAL
-        # lasts until the end of the transaction and only affects pg_trgm.
-        with transaction.atomic(using=published.db):
-            with connections[published.db].cursor() as cursor:
-                cursor.execute(
-                    "SELECT set_config('pg_trgm.word_similarity_threshold', %s, true)",
-                    [str(TRIGRAM_THRESHOLD)],
-                )
-            titles = list(titles)
+        # The GIN-indexed ``%>`` operator compares with this setting. It is set for
+        # the session (one round trip, no transaction needed); it only affects
+        # pg_trgm operators, which nothing but this method uses.
+        with connections[published.db].cursor() as cursor:
+            cursor.execute(
+                "SELECT set_config('pg_trgm.word_similarity_threshold', %s, false)",
+                [str(TRIGRAM_THRESHOLD)],
+            )
+        titles = list(titles)
         return [w for title in titles for w in _WORD_RE.findall(title)]
 
 
@@ -562,6 +551,9 @@ class SimpleBackend:
     """Portable matcher (SQLite): every word in the title, summary or body."""
 
     snippet_fields = ("body",)
+
+    def with_snippets(self, entries, text):
+        return entries  # snippets are cut in Python from the body
 
     def matches(self, queryset, text):
         words = query_words(text)
@@ -631,6 +623,7 @@ def search(text: str, record_type: str | None = None) -> SearchResults:
         matched = backend.matches(published, query_text).only(*fields)
         counts = _facet_counts(backend.matches(published, query_text))
         entries = matched.filter(record_type=record_type) if record_type else matched
+        entries = backend.with_snippets(entries, query_text)
         return SearchResults(query_text, record_type, counts, entries, backend)
 
     if not text:

@@ -11,6 +11,7 @@ from django.urls import reverse, reverse_lazy
 from django.views.generic import DetailView, ListView
 
 from careers.models import Program, Role
+from core.api.registry import absolute_url
 from core.facets import FilteredListView, build_facet, count_by, queryset_without
 from core.markdown import markdown_to_text
 from core.views import BreadcrumbMixin, SafePaginator
@@ -75,6 +76,8 @@ class SectionDetailView(VisibleMixin, BreadcrumbMixin, DetailView):
 
 
 class AgendaListView(SectionListView):
+    """Agenda cards with their goal. Queries: count, page."""
+
     model = ResearchAgenda
     template_name = "guides/agenda_list.html"
     section_label = "Research agendas"
@@ -120,6 +123,8 @@ class AgendaCompareView(BreadcrumbMixin, ListView):
 
 
 class AgendaDetailView(SectionDetailView):
+    """Everything about one agenda. Queries: the agenda, then one per related list (7)."""
+
     model = ResearchAgenda
     template_name = "guides/agenda_detail.html"
     context_object_name = "agenda"
@@ -235,6 +240,8 @@ def related_facet_rows(papers, relation: str, published) -> list[dict]:
 
 
 class PaperDetailView(SectionDetailView):
+    """Queries: the paper, agendas, organizations, failure modes, tags, citing guides."""
+
     model = Paper
     template_name = "guides/paper_detail.html"
     context_object_name = "paper"
@@ -278,7 +285,7 @@ def paper_jsonld(request, paper: Paper) -> dict:
         "@context": "https://schema.org",
         "@type": "Book" if paper.kind == Paper.Kind.BOOK else "ScholarlyArticle",
         "name": paper.name,
-        "url": request.build_absolute_uri(paper.get_absolute_url()),
+        "url": absolute_url(request, paper.get_absolute_url()),
     }
     if paper.kind != Paper.Kind.BOOK:
         data["headline"] = paper.name[:110]
@@ -302,6 +309,8 @@ def paper_jsonld(request, paper: Paper) -> dict:
 
 
 class FailureModeListView(SectionListView):
+    """Queries: count, page."""
+
     model = FailureMode
     template_name = "guides/failuremode_list.html"
     section_label = "Failure modes"
@@ -311,6 +320,8 @@ class FailureModeListView(SectionListView):
 
 
 class FailureModeDetailView(SectionDetailView):
+    """Queries: the failure mode, agendas, papers, tags."""
+
     model = FailureMode
     template_name = "guides/failuremode_detail.html"
     context_object_name = "failure_mode"
@@ -333,6 +344,8 @@ class FailureModeDetailView(SectionDetailView):
 
 
 class GuideListView(SectionListView):
+    """Guide cards with total time and step count (annotated). Queries: count, page."""
+
     model = Guide
     template_name = "guides/guide_list.html"
     section_label = "Guides"
@@ -358,6 +371,12 @@ STEP_LINKS = (
 
 
 class GuideDetailView(SectionDetailView):
+    """A reading path: steps in order, grouped by section, each with its linked records.
+
+    Queries (constant however many steps and links): the guide, its steps, one
+    per kind of link (six), tags.
+    """
+
     model = Guide
     template_name = "guides/guide_detail.html"
     context_object_name = "guide"
@@ -400,7 +419,7 @@ def guide_jsonld(request, guide: Guide, sections) -> dict:
         "@context": "https://schema.org",
         "@type": "LearningResource",
         "name": guide.name,
-        "url": request.build_absolute_uri(guide.get_absolute_url()),
+        "url": absolute_url(request, guide.get_absolute_url()),
         "timeRequired": f"PT{guide.total_minutes}M",
         "hasPart": [
             {

@@ -1,13 +1,13 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from core.admin import PUBLICATION_FIELDSET, ContentAdmin
+from core.admin import PUBLICATION_FIELDSET, ContentAdmin, TextLimitMixin
 
 from .models import Organization, OrganizationType
 
 
 @admin.register(OrganizationType)
-class OrganizationTypeAdmin(admin.ModelAdmin):
+class OrganizationTypeAdmin(TextLimitMixin, admin.ModelAdmin):
     list_display = ("name", "plural_name", "slug", "order", "updated")
     list_editable = ("order",)
     search_fields = ("name", "plural_name", "slug")

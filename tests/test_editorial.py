@@ -287,9 +287,9 @@ def test_drafts_are_404_for_readers_and_a_bannered_preview_for_staff(client, edi
 
 
 def test_readers_see_last_updated(client, mixed_site):
-    role = mixed_site["visible"]["role"]
-    html = client.get(role.get_absolute_url()).content.decode()
-    assert re.search(r"[Ll]ast updated", html)
+    for kind, record in mixed_site["visible"].items():
+        html = client.get(record.get_absolute_url()).content.decode()
+        assert re.search(r"[Ll]ast updated", html), kind
 
 
 def test_a_scheduled_record_appears_when_its_time_comes(client):

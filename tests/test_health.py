@@ -43,24 +43,43 @@ def test_health_endpoints_refuse_writes(client):
 # back at a working database without restarting: the site must recover alone.
 OUTAGE_SCRIPT = textwrap.dedent(
     """
-    import json, os, sys
-    import django
-    django.setup()
+    import json, os
+    from wsgiref.util import setup_testing_defaults
+
+    from django.core.wsgi import get_wsgi_application
+
+    # The real WSGI path, as under gunicorn: request_started/request_finished
+    # run Django's connection housekeeping (the test client skips it).
+    application = get_wsgi_application()
     from django.db import connection
-    from django.test import Client
 
     good = json.loads(os.environ["GOOD_DB"])
-    client = Client(raise_request_exception=False)
     out = {}
+
+    def get(path):
+        environ = {"PATH_INFO": path, "REQUEST_METHOD": "GET"}
+        setup_testing_defaults(environ)
+        seen = {}
+
+        def start_response(status, headers, exc_info=None):
+            seen["status"] = int(status.split()[0])
+            seen["headers"] = dict(headers)
+
+        result = application(environ, start_response)
+        try:
+            body = b"".join(result).decode()
+        finally:
+            result.close()
+        return seen["status"], body, seen["headers"]
 
     def snapshot(tag):
         for path in ("/healthz", "/readyz", "/organizations/", "/roles/"):
-            r = client.get(path)
+            status, body, headers = get(path)
             out[f"{tag} {path}"] = {
-                "status": r.status_code,
-                "body": r.content.decode(),
-                "request_id": r.get("X-Request-ID"),
-                "retry_after": r.get("Retry-After"),
+                "status": status,
+                "body": body,
+                "request_id": headers.get("X-Request-ID"),
+                "retry_after": headers.get("Retry-After"),
             }
 
     snapshot("down")
@@ -73,7 +92,7 @@ OUTAGE_SCRIPT = textwrap.dedent(
     if connection.vendor == "postgresql":
         # A restart drops the pooled connection under a live process; the next
         # request must notice (CONN_HEALTH_CHECKS) and reconnect by itself.
-        client.get("/readyz")
+        get("/readyz")
         import psycopg
         pid = connection.connection.info.backend_pid
         params = {k: v for k, v in {

@@ -12,7 +12,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from django.test import Client, override_settings
+from django.test import Client
 from django.urls import path, reverse
 
 import config.urls
@@ -103,7 +103,10 @@ def test_tls_at_a_proxy_is_configurable():
 
 def test_secret_key_fallbacks_come_from_the_environment():
     old = secrets.token_urlsafe(50)
-    code = "import django; django.setup(); from django.conf import settings as s; print(len(s.SECRET_KEY_FALLBACKS), s.SECRET_KEY_FALLBACKS[0][:8])"
+    code = (
+        "import django; django.setup(); from django.conf import settings as s; "
+        "print(len(s.SECRET_KEY_FALLBACKS), s.SECRET_KEY_FALLBACKS[0][:8])"
+    )
     result = run_python(code, SECRET_KEY_FALLBACKS=old)
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["1", old[:8]]
@@ -116,7 +119,7 @@ def test_security_headers_on_a_real_response(client):
 
     csp = response["Content-Security-Policy"]
     directives = dict(
-        (part.strip().split(" ", 1) + [""])[:2] for part in csp.split(";") if part.strip()
+        [*part.strip().split(" ", 1), ""][:2] for part in csp.split(";") if part.strip()
     )
     assert directives["default-src"] == "'self'"
     assert directives["script-src"] == "'self'"
@@ -169,9 +172,8 @@ class InlineCodeFinder(HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
-        if tag == "script" and not attrs.get("src"):
-            if attrs.get("type") != "application/ld+json":
-                self.problems.append(f"inline <script> {attrs}")
+        if tag == "script" and not attrs.get("src") and attrs.get("type") != "application/ld+json":
+            self.problems.append(f"inline <script> {attrs}")
         if tag == "style":
             self.problems.append("<style> element")
         for name in attrs:
@@ -261,8 +263,8 @@ def _login(client, username, password, ip="203.0.113.7"):
 
 
 @pytest.mark.django_db
-@override_settings(AXES_ENABLED=True)
 def test_repeated_failed_logins_are_locked_out(client, editor, settings):
+    settings.AXES_ENABLED = True
     limit = settings.AXES_FAILURE_LIMIT
     assert 3 <= limit <= 10
     for _ in range(limit - 1):
@@ -290,9 +292,7 @@ def test_repeated_failed_logins_are_locked_out(client, editor, settings):
     assert "_auth_user_id" in other.session
 
 
-@pytest.mark.django_db
-@override_settings(AXES_ENABLED=True)
-def test_lockout_uses_the_client_address_behind_trusted_proxies(client, editor, settings):
+def test_lockout_uses_the_client_address_behind_trusted_proxies(settings):
     from core.middleware import client_ip
 
     settings.TRUSTED_PROXY_COUNT = 1
@@ -360,8 +360,8 @@ def json_lines(buffer) -> list[dict]:
 
 
 @pytest.mark.django_db
-@override_settings(ROOT_URLCONF=__name__)
-def test_500_is_friendly_and_logged_with_the_request_id(log_stream):
+def test_500_is_friendly_and_logged_with_the_request_id(log_stream, settings):
+    settings.ROOT_URLCONF = __name__
     client = Client(raise_request_exception=False)
     response = client.get("/test-boom/")
     assert response.status_code == 500
@@ -388,8 +388,8 @@ def test_500_is_friendly_and_logged_with_the_request_id(log_stream):
 
 
 @pytest.mark.django_db
-@override_settings(ROOT_URLCONF=__name__)
 def test_500_page_renders_even_when_context_processors_fail(settings):
+    settings.ROOT_URLCONF = __name__
     settings.TEMPLATES = [
         {
             **settings.TEMPLATES[0],
@@ -410,8 +410,8 @@ def broken_context_processor(request):
 
 
 @pytest.mark.django_db
-@override_settings(ROOT_URLCONF=__name__)
-def test_403_and_400_pages_are_friendly():
+def test_403_and_400_pages_are_friendly(settings):
+    settings.ROOT_URLCONF = __name__
     client = Client(raise_request_exception=False)
     response = client.get("/test-forbidden/")
     assert response.status_code == 403

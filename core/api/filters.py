@@ -63,9 +63,7 @@ class RunsProgramFilter(django_filters.ChoiceFilter):
     def filter(self, qs, value):
         if value not in ("yes", "no"):
             return qs
-        organizers = (
-            Program.objects.published().filter(organizer__isnull=False).values("organizer")
-        )
+        organizers = Program.objects.published().filter(organizer__isnull=False).values("organizer")
         return qs.filter(pk__in=organizers) if value == "yes" else qs.exclude(pk__in=organizers)
 
 

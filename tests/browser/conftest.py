@@ -4,9 +4,13 @@
   runs ``-m "not browser"``).
 * ``page`` is pytest-playwright's page; its context has ``base_url`` set to
   pytest-django's ``live_server``, so ``page.goto("/roles/")`` works.
-* Browser tests get serialized rollback: the rows the migrations create (the
-  Editors group, permissions) are restored before each test, although
-  ``live_server`` flushes the database after every test.
+* ``live_server`` tests are transactional: the database is flushed after each
+  test. ``post_migrate`` recreates content types and permissions, but not the
+  Editors group (made by a data migration; core's hook needs the ``apps`` that
+  ``flush`` does not send), so ``_editors_group`` recreates it before each test.
+  Don't use ``django_db_serialized_rollback`` instead: under Playwright's sync
+  API the test sees a different Django connection object than the one the
+  database was serialized on, so the restore is silently skipped.
 * ``site_data`` loads the demo content (``manage.py load_demo_content``) or, when
   that command is not available, a small cross-linked set built with the factories.
 * ``axe_violations(page)`` runs axe-core; ``vnu_errors(html)`` /
@@ -117,9 +121,32 @@ def browser_context_args(browser_context_args, live_server):
     }
 
 
+_state_apps = None
+
+
+def _migration_state_apps():
+    """An app registry of historical models, as a data migration gets (built once)."""
+    global _state_apps
+    if _state_apps is None:
+        from django.apps import apps
+        from django.db.migrations.state import ProjectState
+
+        _state_apps = ProjectState.from_apps(apps).apps
+    return _state_apps
+
+
 @pytest.fixture(autouse=True)
-def _browser_db(django_db_serialized_rollback):
-    """Restore the migrations' rows (Editors group…) that live_server's flush removes."""
+def _editors_group(request):
+    """Recreate the Editors group that the previous live_server test's flush removed."""
+    if "live_server" not in request.fixturenames:
+        return
+    request.getfixturevalue("transactional_db")
+    from django.contrib.auth.models import Group
+
+    from core.permissions import EDITORS_GROUP, sync_editors_group
+
+    if not Group.objects.filter(name=EDITORS_GROUP).exists():
+        sync_editors_group(_migration_state_apps())
 
 
 @pytest.fixture

@@ -1,16 +1,14 @@
 """Reader journeys through the site in headless Chromium, at phone and desktop widths.
 
-Each step is saved as a screenshot in artifacts/ (``journey-<name>-<step>-<width>.png``).
+Each journey runs at both widths (subtests) on one load of the site data. Each step
+is saved as a screenshot in artifacts/ (``journey-<name>-<step>-<width>.png``).
 """
 
 import re
 
-import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import VIEWPORTS, screenshot
-
-WIDTHS = pytest.mark.parametrize("viewport", list(VIEWPORTS))
 
 
 def _snap(page, journey, step, viewport):
@@ -45,11 +43,16 @@ def _listed_organizations(page):
     return [href.rstrip("/").rsplit("/", 1)[-1] for href in hrefs]
 
 
-@WIDTHS
-def test_reader_filters_organizations_by_type_and_reaches_a_paper(page, site_data, viewport):
+def test_reader_filters_organizations_by_type_and_reaches_a_paper(page, site_data, subtests):
+    for viewport in VIEWPORTS:
+        with subtests.test(viewport=viewport):
+            page.set_viewport_size(VIEWPORTS[viewport])
+            _organizations_journey(page, viewport)
+
+
+def _organizations_journey(page, viewport):
     from organizations.models import Organization
 
-    page.set_viewport_size(VIEWPORTS[viewport])
     journeys = _organization_journeys()
     org_type = next(iter(journeys.values()))[0].type
     published = Organization.objects.published()
@@ -111,9 +114,14 @@ def _researcher_role():
     return role
 
 
-@WIDTHS
-def test_reader_reads_the_researcher_role_and_follows_a_related_role(page, site_data, viewport):
-    page.set_viewport_size(VIEWPORTS[viewport])
+def test_reader_reads_the_researcher_role_and_follows_a_related_role(page, site_data, subtests):
+    for viewport in VIEWPORTS:
+        with subtests.test(viewport=viewport):
+            page.set_viewport_size(VIEWPORTS[viewport])
+            _role_journey(page, viewport)
+
+
+def _role_journey(page, viewport):
     role = _researcher_role()
     duties = list(role.duties.all())
     faqs = list(role.faqs.all())

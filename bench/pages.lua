@@ -1,0 +1,18 @@
+-- wrk script for bench/run.py: one URL per run (given on the command line).
+-- Prints one line "BENCH-RESULT {...}" (JSON) with throughput, latency
+-- percentiles in milliseconds and error counts; bench/run.py parses it.
+-- No response() callback: wrk then skips handing every body to Lua, and counts
+-- non-2xx/3xx statuses itself (summary.errors.status).
+
+function done(summary, latency, requests)
+  local seconds = summary.duration / 1e6
+  local e = summary.errors
+  io.write(string.format(
+    'BENCH-RESULT {"requests": %d, "duration_s": %.2f, "rps": %.1f, "bytes": %d, ' ..
+    '"non_2xx_3xx": %d, "socket_errors": %d, "timeouts": %d, ' ..
+    '"latency_ms": {"mean": %.2f, "p50": %.2f, "p90": %.2f, "p99": %.2f, "max": %.2f}}\n',
+    summary.requests, seconds, summary.requests / seconds, summary.bytes,
+    e.status, e.connect + e.read + e.write + e.timeout, e.timeout,
+    latency.mean / 1000, latency:percentile(50) / 1000, latency:percentile(90) / 1000,
+    latency:percentile(99) / 1000, latency.max / 1000))
+end

@@ -1,0 +1,327 @@
+"""Whole-page cache for anonymous readers, with conditional GET.
+
+``PageCacheMiddleware`` stores the full response of an anonymous ``GET``/``HEAD``
+for a reader URL in Django's cache (Redis when ``REDIS_URL`` is set, so every
+instance shares it) and answers the next identical request from there, adding
+an ``ETag`` and ``Last-Modified`` so browsers can revalidate with a 304.
+
+**Invalidation.** One global *content version* lives in the cache. Every save,
+delete or many-to-many change of a content record, a child row (duties, FAQ,
+approaches, steps…), a taxonomy (organization types, role categories), a tag
+or a tagging bumps it (``connect_cache_signals``, connected in
+``CoreConfig.ready``), both at once and again when the transaction commits.
+The version is part of every page's key, so the next request after an edit
+renders afresh; old entries are never read again and expire.
+
+**Scheduled publishing.** A record whose ``publish_at`` passes becomes visible
+without any save. The earliest future ``publish_at`` of a published record is
+computed (one indexed query per content type) whenever the version changes and
+kept with it; once that moment passes the version is bumped, and no entry is
+stored for longer than the time left until it (``page_cache_timeout``).
+
+**What is never cached.** Requests with a session or messages cookie or an
+``Authorization`` header (editors and staff previews: a draft can never reach
+an anonymous reader, nor the reverse), the admin, ``/healthz`` and
+``/readyz``; responses other than 200, streaming responses, responses that set
+a cookie (a CSRF token, a session), ``Cache-Control: private/no-store/no-cache``
+responses and responses that vary on anything but ``Cookie``.
+
+Settings: ``PAGE_CACHE_ENABLED`` (env ``PAGE_CACHE``; when unset, on only if
+the default cache is shared — Redis when ``REDIS_URL`` is set — since a
+process-local cache cannot be invalidated across several worker processes;
+the test settings' local-memory cache leaves it off), ``PAGE_CACHE_TIMEOUT``
+(seconds an entry lives, default 600) and ``PAGE_CACHE_MAX_AGE``
+(``Cache-Control: max-age`` sent to browsers, default 0: they revalidate every
+time and get a 304).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import secrets
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import DisallowedHost
+from django.db import connections, transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.http import HttpResponse
+from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.http import http_date
+
+logger = logging.getLogger("fieldguide.cache")
+
+VERSION_KEY = "pagecache:version"
+STATE_KEY = "pagecache:state"
+PAGE_KEY_PREFIX = "pagecache:page:"
+CACHE_HEADER = "X-Page-Cache"
+
+# Models whose changes can show on a reader page: everything in these apps…
+WATCHED_APPS = frozenset({"organizations", "careers", "guides", "taggit", "core"})
+# …except these (revision history, reports only editors see).
+IGNORED_MODELS = frozenset({"core.LinkCheckReport"})
+
+# Cookies whose presence means the request may be a logged-in editor's.
+MESSAGES_COOKIE = "messages"
+# Paths (without the leading slash) that are never cached besides the admin.
+EXEMPT_PATHS = ("healthz", "readyz")
+# Response headers that must never be replayed to another client.
+UNSAFE_HEADERS = frozenset({"set-cookie", "x-request-id"})
+
+
+# ----------------------------------------------------------------- the version
+
+
+def _clock() -> float:
+    """Epoch seconds (a function, so tests can move time without touching the cache's)."""
+    return time.time()
+
+
+def _initial_version() -> int:
+    # Random, so a version evicted from the cache never restarts at a number
+    # whose old entries might still be stored.
+    return secrets.randbelow(1 << 48) + 1
+
+
+def content_version() -> int:
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        cache.add(VERSION_KEY, _initial_version(), timeout=None)
+        version = cache.get(VERSION_KEY)
+    return version
+
+
+def bump_content_version() -> int | None:
+    """Invalidate every cached page (cheap: one ``INCR``). Never raises."""
+    try:
+        try:
+            return cache.incr(VERSION_KEY)
+        except ValueError:  # not set yet (or evicted): any fresh value will do
+            cache.add(VERSION_KEY, _initial_version(), timeout=None)
+            return cache.get(VERSION_KEY)
+    except Exception:  # a cache outage must not break an editor's save
+        logger.exception("Could not bump the page cache's content version")
+        return None
+
+
+def next_scheduled_publish(now=None):
+    """The earliest ``publish_at`` still in the future of any published record, or None."""
+    from django.db.models import Min
+    from django.utils import timezone
+
+    from .models import Status
+    from .views import record_types
+
+    now = now or timezone.now()
+    moments = []
+    for model, *_rest in record_types():
+        moment = (
+            model.objects.filter(status=Status.PUBLISHED, publish_at__gt=now)
+            .aggregate(first=Min("publish_at"))
+            .get("first")
+        )
+        if moment is not None:
+            moments.append(moment)
+    return min(moments) if moments else None
+
+
+def content_state() -> dict:
+    """``{"version", "modified", "next_publish"}``, current, from the cache.
+
+    ``modified`` (epoch seconds) is when this version was first seen — the
+    pages' ``Last-Modified``; ``next_publish`` (epoch seconds or None) the next
+    scheduled publication, after which the version is bumped.
+    """
+    values = cache.get_many([VERSION_KEY, STATE_KEY])
+    version = values.get(VERSION_KEY)
+    if version is None:
+        version = content_version()
+    state = values.get(STATE_KEY)
+    now = _clock()
+    if state is not None and state.get("version") == version:
+        upcoming = state.get("next_publish")
+        if upcoming is None or now < upcoming:
+            return state
+        # A scheduled record has just become visible: every page may change.
+        version = bump_content_version() or content_version()
+    moment = next_scheduled_publish()
+    previous = state.get("modified", 0) if state else 0
+    state = {
+        "version": version,
+        # Strictly later than the previous version's, at HTTP dates' 1 s resolution.
+        "modified": float(int(max(now, previous + 1))),
+        "next_publish": moment.timestamp() if moment is not None else None,
+    }
+    cache.set(STATE_KEY, state, timeout=None)
+    return state
+
+
+def page_cache_timeout(state: dict, now: float | None = None) -> int:
+    """Seconds to keep a page: the configured timeout, never past the next publication."""
+    timeout = int(getattr(settings, "PAGE_CACHE_TIMEOUT", 600))
+    upcoming = state.get("next_publish")
+    if upcoming is not None:
+        left = upcoming - (_clock() if now is None else now)
+        timeout = min(timeout, max(1, int(left)))
+    return timeout
+
+
+# ------------------------------------------------------------------- signals
+
+
+def _watched(model) -> bool:
+    meta = model._meta
+    if meta.app_label not in WATCHED_APPS or meta.label in IGNORED_MODELS:
+        return False
+    return not model.__name__.startswith("Historical")
+
+
+def _bump_soon(using):
+    """Bump now (a page rendered from here on sees the change if it reads after it)
+    and again on commit (a page rendered from the not yet committed data must not
+    survive the commit)."""
+    bump_content_version()
+    try:
+        if connections[using].in_atomic_block:
+            transaction.on_commit(bump_content_version, using=using)
+    except Exception:  # an unknown alias: the immediate bump stands
+        logger.debug("No transaction to wait for on %r", using)
+
+
+def _saved_or_deleted(sender, using="default", **kwargs):
+    if _watched(sender):
+        _bump_soon(using)
+
+
+def _m2m_changed(sender, action, using="default", **kwargs):
+    if action in {"post_add", "post_remove", "post_clear"} and _watched(sender):
+        _bump_soon(using)
+
+
+def connect_cache_signals():
+    """Bump the content version whenever anything a reader page shows changes."""
+    post_save.connect(_saved_or_deleted, dispatch_uid="pagecache-save")
+    post_delete.connect(_saved_or_deleted, dispatch_uid="pagecache-delete")
+    m2m_changed.connect(_m2m_changed, dispatch_uid="pagecache-m2m")
+
+
+# ---------------------------------------------------------------- middleware
+
+
+# Cache backends local to one process: invalidation would not reach the others.
+PROCESS_LOCAL_BACKENDS = ("LocMemCache", "DummyCache")
+
+
+def page_cache_enabled() -> bool:
+    """``PAGE_CACHE_ENABLED`` if set; else on only when the default cache is shared."""
+    enabled = getattr(settings, "PAGE_CACHE_ENABLED", None)
+    if enabled is None:
+        backend = settings.CACHES["default"]["BACKEND"]
+        return not backend.endswith(PROCESS_LOCAL_BACKENDS)
+    return bool(enabled)
+
+
+def request_is_cacheable(request) -> bool:
+    if request.method not in ("GET", "HEAD"):
+        return False
+    path = request.path_info.lstrip("/")
+    if path.startswith(settings.ADMIN_URL) or path in EXEMPT_PATHS:
+        return False
+    cookies = request.COOKIES
+    if settings.SESSION_COOKIE_NAME in cookies or MESSAGES_COOKIE in cookies:
+        return False
+    return "HTTP_AUTHORIZATION" not in request.META
+
+
+def response_is_cacheable(response) -> bool:
+    if response.status_code != 200 or response.streaming or response.cookies:
+        return False
+    cache_control = response.get("Cache-Control", "").lower()
+    if any(word in cache_control for word in ("private", "no-store", "no-cache")):
+        return False
+    vary = {v.strip().lower() for v in response.get("Vary", "").split(",") if v.strip()}
+    return vary <= {"cookie"}
+
+
+def page_key(request, version) -> str:
+    url = request.build_absolute_uri()
+    digest = hashlib.sha256(url.encode("utf-8", "surrogateescape")).hexdigest()
+    return f"{PAGE_KEY_PREFIX}{version}:{digest}"
+
+
+def _etag(version, key) -> str:
+    return '"' + hashlib.sha256(f"{version}:{key}".encode()).hexdigest()[:32] + '"'
+
+
+class PageCacheMiddleware:
+    """Serve anonymous readers' pages from the cache; see the module docstring.
+
+    Sits after the security, WhiteNoise and CSP middleware (their headers are
+    added to every response, cached or not) and before sessions, CSRF and
+    authentication, which a cache hit skips.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not page_cache_enabled() or not request_is_cacheable(request):
+            return self.get_response(request)
+        try:
+            state = content_state()
+            key = page_key(request, state["version"])
+            entry = cache.get(key)
+        except DisallowedHost:
+            return self.get_response(request)
+        except Exception:  # the cache or the database is away
+            logger.warning("Page cache unavailable; serving uncached", exc_info=True)
+            return self.get_response(request)
+
+        etag = _etag(state["version"], key)
+        last_modified = int(state["modified"])
+        if entry is not None:
+            response = self._from_entry(request, entry)
+            response[CACHE_HEADER] = "hit"
+        else:
+            response = self.get_response(request)
+            if not response_is_cacheable(response):
+                return response
+            response[CACHE_HEADER] = "miss"
+            try:
+                cache.set(key, self._to_entry(response), page_cache_timeout(state))
+            except Exception:
+                logger.warning("Could not store a page in the cache", exc_info=True)
+        response["ETag"] = etag
+        response["Last-Modified"] = http_date(last_modified)
+        patch_cache_control(response, max_age=int(getattr(settings, "PAGE_CACHE_MAX_AGE", 0)))
+        conditional = get_conditional_response(
+            request, etag=etag, last_modified=last_modified, response=response
+        )
+        if conditional is not response:
+            conditional[CACHE_HEADER] = response[CACHE_HEADER]
+        return conditional
+
+    @staticmethod
+    def _to_entry(response) -> dict:
+        return {
+            "status": response.status_code,
+            "headers": [
+                (name, value)
+                for name, value in response.items()
+                if name.lower() not in UNSAFE_HEADERS
+            ],
+            "content": response.content,
+        }
+
+    @staticmethod
+    def _from_entry(request, entry) -> HttpResponse:
+        content = entry["content"]
+        response = HttpResponse(
+            b"" if request.method == "HEAD" else content, status=entry["status"]
+        )
+        for name, value in entry["headers"]:
+            response[name] = value
+        response["Content-Length"] = str(len(content))
+        return response
