@@ -93,7 +93,9 @@ def listing_urls() -> list[str]:
     return urls
 
 
-PLAN_INDEX_RE = re.compile(r"(Index Only Scan|Index Scan|Bitmap Index Scan)(?: Backward)? on (\w+)")
+PLAN_INDEX_RE = re.compile(
+    r"(?:Index Only Scan|Index Scan)(?: Backward)? using (\w+) on \w+|Bitmap Index Scan on (\w+)"
+)
 PLAN_SEQ_RE = re.compile(r"Seq Scan on (\w+)")
 EXEC_RE = re.compile(r"Execution Time: ([\d.]+) ms")
 ROWS_RE = re.compile(r"Seq Scan on (\w+).*?actual time=[\d.]+\.\.[\d.]+ rows=(\d+)")
@@ -147,11 +149,11 @@ def main() -> None:
                 continue
             plan = explain(connection, sql)
             ms = float(EXEC_RE.search(plan).group(1))
-            indexes = sorted(set(PLAN_INDEX_RE.findall(plan)), key=lambda pair: pair[1])
+            indexes = sorted({a or b for a, b in PLAN_INDEX_RE.findall(plan)})
             seq_big = sorted({t for t in PLAN_SEQ_RE.findall(plan) if t in big})
             aggregate = "count(" in sql.lower() or " group by " in sql.lower()
             kind = "aggregate" if aggregate else "rows"
-            used = ", ".join(name for _kind, name in indexes) or "—"
+            used = ", ".join(indexes) or "—"
             note = ""
             if seq_big:
                 note = f"  SEQ SCAN of {', '.join(seq_big)}"

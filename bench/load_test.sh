@@ -84,7 +84,6 @@ paths += [
     "/search/?q=evals&type=role",
     "/organizations/?status=active",
     "/roles/?page=1",
-    "/papers/?page=2",
 ]
 for path in dict.fromkeys(paths):
     print(path)

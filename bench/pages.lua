@@ -3,6 +3,14 @@
 -- percentiles in milliseconds and error counts; bench/run.py parses it.
 -- No response() callback: wrk then skips handing every body to Lua, and counts
 -- non-2xx/3xx statuses itself (summary.errors.status).
+--
+-- Requests say "Accept-Encoding: gzip", as every browser does (the page cache
+-- and WhiteNoise then send compressed bodies); BENCH_ACCEPT_ENCODING overrides
+-- it, an empty value sends no such header.
+
+local encoding = os.getenv("BENCH_ACCEPT_ENCODING")
+if encoding == nil then encoding = "gzip" end
+if encoding ~= "" then wrk.headers["Accept-Encoding"] = encoding end
 
 function done(summary, latency, requests)
   local seconds = summary.duration / 1e6

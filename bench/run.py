@@ -20,7 +20,10 @@ What it does:
    settings (``DEBUG=0``; HTTPS redirect off for loopback) on 127.0.0.1:8100,
    2 workers × 2 threads (gthread), worker recycling off so memory can be read
    after every page type; warms each URL with 2 s of load, then runs
-   ``wrk -t1 -c8 -d10s`` per URL and reads every worker's ``VmRSS``/``VmHWM``;
+   ``wrk -t1 -c8 -d4s`` per URL in 3 rounds over all URLs (the median round
+   is reported: on a shared machine a burst of outside load then spoils one
+   round of each page, not all of one page) and reads every worker's
+   ``VmRSS``/``VmHWM``;
 4. optionally (``--scale-out``) runs a few pages against one instance and then
    two instances (ports 8100 and 8101, one worker each, one wrk per instance,
    throughput summed);
@@ -321,6 +324,33 @@ def wrk_parallel(urls: list[str], seconds: int, connections: int) -> list[dict]:
 # ---------------------------------------------------------------------- modes
 
 
+def combine(parts: list[dict]) -> dict:
+    """Rounds of one URL: the median round's throughput and latencies, all errors."""
+
+    def median(values):
+        values = sorted(values)
+        return (
+            values[len(values) // 2]
+            if len(values) % 2
+            else sum(values[len(values) // 2 - 1 : len(values) // 2 + 1]) / 2
+        )
+
+    return {
+        "rps": median([part["rps"] for part in parts]),
+        "requests": sum(part["requests"] for part in parts),
+        "bytes": sum(part["bytes"] for part in parts),
+        "non_2xx_3xx": sum(part["non_2xx_3xx"] for part in parts),
+        "socket_errors": sum(part["socket_errors"] for part in parts),
+        "latency_ms": {
+            "p50": median([part["latency_ms"]["p50"] for part in parts]),
+            "p99": median([part["latency_ms"]["p99"] for part in parts]),
+            "worst_p99": max(part["latency_ms"]["p99"] for part in parts),
+            "max": max(part["latency_ms"]["max"] for part in parts),
+        },
+        "rounds": parts,
+    }
+
+
 def run_mode(mode: str, args, env, paths: dict, workdir: Path) -> dict:
     mode_env = dict(env)
     if mode == "cached":
@@ -354,17 +384,22 @@ def run_mode(mode: str, args, env, paths: dict, workdir: Path) -> dict:
                 )
                 if headers.get(name)
             }
-        for key, label, _path in PAGES:
-            url = server.base + paths[key]
-            wrk(url, args.warmup, args.connections)
-            result = wrk(url, args.duration, args.connections)
-            results["pages"][key] = result
-            lat = result["latency_ms"]
-            log(
-                f"[{mode}] {label:<34} {result['rps']:8.1f} req/s  p50 {lat['p50']:7.2f} ms"
-                f"  p99 {lat['p99']:7.2f} ms  non-2xx {result['non_2xx_3xx']}"
-                f"  errors {result['socket_errors']}"
-            )
+        for key, _label, _path in PAGES:
+            wrk(server.base + paths[key], args.warmup, args.connections)
+        # Rounds over every URL in turn, so a burst of load from elsewhere on a
+        # shared machine hits one round of each page rather than all of one page.
+        rounds: dict[str, list[dict]] = {key: [] for key, _l, _p in PAGES}
+        for number in range(1, args.rounds + 1):
+            for key, label, _path in PAGES:
+                result = wrk(server.base + paths[key], args.duration, args.connections)
+                rounds[key].append(result)
+                lat = result["latency_ms"]
+                log(
+                    f"[{mode}] round {number} {label:<34} {result['rps']:8.1f} req/s"
+                    f"  p50 {lat['p50']:7.2f} ms  p99 {lat['p99']:7.2f} ms"
+                    f"  non-2xx {result['non_2xx_3xx']}  errors {result['socket_errors']}"
+                )
+        results["pages"] = {key: combine(parts) for key, parts in rounds.items()}
         results["memory"] = server.memory()
     finally:
         server.stop()
@@ -391,7 +426,8 @@ def run_scale_out(args, env, paths: dict, workdir: Path) -> dict:
             for key in SCALE_OUT_PAGES:
                 urls = [server.base + paths[key] for server in servers]
                 wrk_parallel(urls, args.warmup, args.connections // instances)
-                parts = wrk_parallel(urls, args.duration, args.connections // instances)
+                seconds = args.duration * 2
+                parts = wrk_parallel(urls, seconds, args.connections // instances)
                 combined = {
                     "rps": sum(part["rps"] for part in parts),
                     "p50": max(part["latency_ms"]["p50"] for part in parts),
@@ -436,8 +472,8 @@ def report(data: dict) -> str:
     for mode in modes:
         header += f" {mode} req/s | p50 ms | p99 ms | × floor |"
         rule += " ---: | ---: | ---: | ---: |"
-    header += " queries | KB |"
-    rule += " ---: | ---: |"
+    header += " queries | KB | KB sent |"
+    rule += " ---: | ---: | ---: |"
     lines += [header, rule]
     for key, _label, _path in PAGES:
         row = f"| {labels[key]} | `{data['probe']['paths'][key]}` |"
@@ -446,12 +482,24 @@ def report(data: dict) -> str:
             floor = pages["healthz"]["rps"]
             result = pages[key]
             lat = result["latency_ms"]
+            if not result["requests"]:
+                row += " 0 | – | – | 0 |"
+                continue
             ratio = result["rps"] / floor
             row += f" {result['rps']:,.0f} | {lat['p50']:.1f} | {lat['p99']:.1f} | {ratio:.2f} |"
         queries = data["probe"]["queries"].get(key, "–")
         size = data["probe"]["bytes"].get(key)
         row += f" {queries} | {size / 1024:.0f} |" if size else f" {queries} | – |"
+        # Bytes per response on the wire (headers included) in the first mode.
+        first = data["modes"][modes[0]]["pages"][key]
+        row += f" {first['bytes'] / max(first['requests'], 1) / 1024:.1f} |"
         lines.append(row)
+    lines.append("")
+    lines.append("Response headers (first mode):")
+    for key in ("static", "home"):
+        headers = data["modes"][modes[0]]["headers"].get(key, {})
+        shown = "; ".join(f"{name}: {value}" for name, value in headers.items())
+        lines.append(f"- {labels[key]}: {shown}")
     lines.append("")
     lines.append("| Mode | worker | VmRSS MB | VmHWM MB |")
     lines.append("| --- | --- | ---: | ---: |")
@@ -484,6 +532,9 @@ def budget_checks(data: dict) -> list[tuple[str, bool]]:
         pages = results["pages"]
         floor = pages["healthz"]["rps"]
         for key in HTML_PAGES:
+            if not pages[key]["requests"]:
+                checks.append((f"{mode}: {labels[key]} completed no request at all", False))
+                continue
             p99 = pages[key]["latency_ms"]["p99"]
             checks.append(
                 (
@@ -533,7 +584,10 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--connections", type=int, default=8)
-    parser.add_argument("--duration", type=int, default=10, help="Seconds of load per URL.")
+    parser.add_argument(
+        "--duration", type=int, default=4, help="Seconds of load per URL and round."
+    )
+    parser.add_argument("--rounds", type=int, default=3, help="Rounds over every URL.")
     parser.add_argument("--warmup", type=int, default=2, help="Seconds of warm-up load per URL.")
     parser.add_argument("--scale-out", action="store_true", help="Also compare 1 and 2 instances.")
     parser.add_argument(

@@ -60,7 +60,8 @@ class RoleOrdering(django_filters.OrderingFilter):
         super().__init__(*args, **kwargs)
 
     def filter(self, qs, value):
-        if not value:
+        # "?sort=," parses to [""]: no usable ordering, keep the default.
+        if not value or value[0] not in self.ORDERINGS:
             return qs
         return qs.order_by(*self.ORDERINGS[value[0]], "name", "pk")
 

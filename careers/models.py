@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from core.editorial import validate_record
+from core.indexes import NullsOrderedIndex
 from core.models import ContentModel, OrderedChild, TimeStampedModel
 
 
@@ -88,6 +89,20 @@ class Role(ContentModel):
     class Meta(ContentModel.Meta):
         verbose_name = _("role")
         verbose_name_plural = _("roles")
+        indexes = [
+            # The listing's orders (careers.filters.RoleOrdering): title, salary up, salary down.
+            models.Index(fields=["name", "id"], name="role_listing_order_idx"),
+            models.Index(
+                fields=["salary_min", "salary_max", "name", "id"], name="role_salary_asc_idx"
+            ),
+            NullsOrderedIndex(
+                F("salary_max").desc(nulls_last=True),
+                F("salary_min").desc(nulls_last=True),
+                "name",
+                "id",
+                name="role_salary_desc_idx",
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(salary_min__isnull=True)

@@ -75,6 +75,16 @@ class Pathway:
         return sum(step.weeks or 0 for step in self.steps)
 
     @property
+    def program_count(self) -> int:
+        return sum(1 for step in self.steps if step.kind == "program")
+
+    @property
+    def program_weeks(self) -> tuple[int, int] | None:
+        """``(shortest, longest)`` program length in weeks; a reader picks one program."""
+        weeks = [step.weeks for step in self.steps if step.kind == "program" and step.weeks]
+        return (min(weeks), max(weeks)) if weeks else None
+
+    @property
     def steps_without_estimate(self) -> int:
         return sum(
             1

@@ -4,14 +4,17 @@ from django.db.models import Count, Prefetch
 from django.urls import reverse
 from django.views.generic import DetailView
 
+from core.backlinks import BacklinksMixin
 from core.facets import FilteredListView, build_facet, count_by, queryset_without
 from core.markdown import markdown_to_text
+from core.redirects import CitationMixin, SlugHistoryRedirectMixin
 from core.views import BreadcrumbMixin
 from guides.models import ResearchAgenda
 from organizations.models import Organization, OrganizationType
 
 from .filters import SALARY_BAND_CHOICES, ProgramFilter, RoleFilter, salary_band_q
 from .models import Program, Qualification, Role, RoleCategory
+from .pathway import PathwayMixin
 
 RELATED_ROLES_LIMIT = 6
 
@@ -86,12 +89,21 @@ def qualification_groups(role):
     return [(label, by_kind[kind]) for kind, label in Qualification.Kind.choices if kind in by_kind]
 
 
-class RoleDetailView(BreadcrumbMixin, DetailView):
+class RoleDetailView(
+    SlugHistoryRedirectMixin,
+    BacklinksMixin,
+    CitationMixin,
+    PathwayMixin,
+    BreadcrumbMixin,
+    DetailView,
+):
     """A role with every section; related records are published ones only.
 
     Queries (constant): the role with its category; duties, qualifications,
     FAQ, agendas, hiring organizations, programs, related roles, employer
-    types and tags (one each); more roles in the category (one).
+    types and tags (one each); more roles in the category (one); "How to get
+    there" (four); "What links here" (seven, one per linking record type).
+    An old slug answers with a 301 to the current page.
     """
 
     template_name = "careers/role_detail.html"
@@ -221,10 +233,14 @@ class ProgramListView(FilteredListView):
         ]
 
 
-class ProgramDetailView(BreadcrumbMixin, DetailView):
+class ProgramDetailView(
+    SlugHistoryRedirectMixin, BacklinksMixin, CitationMixin, BreadcrumbMixin, DetailView
+):
     """A program with its organizer, agendas and the roles it leads into.
 
-    Queries (constant): the program with its organizer; agendas, roles, tags.
+    Queries (constant): the program with its organizer; agendas, roles, tags;
+    "What links here" (seven, one per linking record type). An old slug
+    answers with a 301 to the current page.
     """
 
     template_name = "careers/program_detail.html"

@@ -3,10 +3,13 @@ from django.db.models.signals import post_migrate
 
 
 def _sync_editors_group(sender, app_config=None, using="default", apps=None, **kwargs):
+    """After migrate (historical ``apps``) and after flush (no ``apps``: the live registry)."""
+    from django.apps import apps as global_apps
+
     from .permissions import sync_editors_group
 
-    if apps is not None and app_config is not None and app_config.label == "core":
-        sync_editors_group(apps)
+    if app_config is not None and app_config.label == "core":
+        sync_editors_group(apps or global_apps)
 
 
 class CoreConfig(AppConfig):

@@ -4,14 +4,18 @@
 for a reader URL in Django's cache (Redis when ``REDIS_URL`` is set, so every
 instance shares it) and answers the next identical request from there, adding
 an ``ETag`` and ``Last-Modified`` so browsers can revalidate with a 304.
+Pages are stored gzipped and sent gzipped to browsers that accept it
+(``Vary: Accept-Encoding``; each encoding has its own ``ETag``).
 
 **Invalidation.** One global *content version* lives in the cache. Every save,
 delete or many-to-many change of a content record, a child row (duties, FAQ,
 approaches, steps…), a taxonomy (organization types, role categories), a tag
 or a tagging bumps it (``connect_cache_signals``, connected in
 ``CoreConfig.ready``), both at once and again when the transaction commits.
-The version is part of every page's key, so the next request after an edit
-renders afresh; old entries are never read again and expire.
+Each stored page records the version it was rendered at and is served only
+while that is still the current version, so the next request after an edit
+renders afresh. A hit costs one cache round trip (``get_many`` of the
+version, its state and the page).
 
 **Scheduled publishing.** A record whose ``publish_at`` passes becomes visible
 without any save. The earliest future ``publish_at`` of a published record is
@@ -37,6 +41,7 @@ time and get a 304).
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import logging
 import secrets
@@ -48,7 +53,11 @@ from django.core.exceptions import DisallowedHost
 from django.db import connections, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
-from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.cache import (
+    get_conditional_response,
+    patch_cache_control,
+    patch_vary_headers,
+)
 from django.utils.http import http_date
 
 logger = logging.getLogger("fieldguide.cache")
@@ -69,6 +78,8 @@ MESSAGES_COOKIE = "messages"
 EXEMPT_PATHS = ("healthz", "readyz")
 # Response headers that must never be replayed to another client.
 UNSAFE_HEADERS = frozenset({"set-cookie", "x-request-id"})
+# Smaller pages are stored and sent as they are.
+MIN_COMPRESS_LENGTH = 512
 
 
 # ----------------------------------------------------------------- the version
@@ -127,14 +138,16 @@ def next_scheduled_publish(now=None):
     return min(moments) if moments else None
 
 
-def content_state() -> dict:
+def content_state(values: dict | None = None) -> dict:
     """``{"version", "modified", "next_publish"}``, current, from the cache.
 
     ``modified`` (epoch seconds) is when this version was first seen — the
     pages' ``Last-Modified``; ``next_publish`` (epoch seconds or None) the next
-    scheduled publication, after which the version is bumped.
+    scheduled publication, after which the version is bumped. ``values`` may
+    hold ``VERSION_KEY`` and ``STATE_KEY`` already fetched with ``get_many``.
     """
-    values = cache.get_many([VERSION_KEY, STATE_KEY])
+    if values is None:
+        values = cache.get_many([VERSION_KEY, STATE_KEY])
     version = values.get(VERSION_KEY)
     if version is None:
         version = content_version()
@@ -242,17 +255,41 @@ def response_is_cacheable(response) -> bool:
     if any(word in cache_control for word in ("private", "no-store", "no-cache")):
         return False
     vary = {v.strip().lower() for v in response.get("Vary", "").split(",") if v.strip()}
-    return vary <= {"cookie"}
+    if response.get("Content-Encoding"):
+        return False  # already compressed by something else
+    return vary <= {"cookie", "accept-encoding"}
 
 
-def page_key(request, version) -> str:
+def page_key(request) -> str:
+    """One key per absolute URL (scheme, host, path and query); the entry records
+    the content version it was rendered at and is used only at that version."""
     url = request.build_absolute_uri()
     digest = hashlib.sha256(url.encode("utf-8", "surrogateescape")).hexdigest()
-    return f"{PAGE_KEY_PREFIX}{version}:{digest}"
+    return f"{PAGE_KEY_PREFIX}{digest}"
 
 
-def _etag(version, key) -> str:
-    return '"' + hashlib.sha256(f"{version}:{key}".encode()).hexdigest()[:32] + '"'
+def _etag(version, key, encoding) -> str:
+    digest = hashlib.sha256(f"{version}:{key}:{encoding}".encode()).hexdigest()[:32]
+    return f'"{digest}"'
+
+
+def accepts_gzip(request) -> bool:
+    """Whether ``Accept-Encoding`` allows gzip (``gzip`` or ``*``, without ``q=0``)."""
+    for item in request.META.get("HTTP_ACCEPT_ENCODING", "").split(","):
+        coding, *params = (part.strip().lower() for part in item.split(";"))
+        if coding in ("gzip", "*"):
+            refused = any(
+                p.replace(" ", "") in ("q=0", "q=0.0", "q=0.00", "q=0.000") for p in params
+            )
+            return not refused
+    return False
+
+
+def _compressible(response) -> bool:
+    content_type = response.get("Content-Type", "").lower()
+    return len(response.content) >= MIN_COMPRESS_LENGTH and any(
+        kind in content_type for kind in ("text/", "json", "xml", "javascript")
+    )
 
 
 class PageCacheMiddleware:
@@ -260,7 +297,10 @@ class PageCacheMiddleware:
 
     Sits after the security, WhiteNoise and CSP middleware (their headers are
     added to every response, cached or not) and before sessions, CSRF and
-    authentication, which a cache hit skips.
+    authentication, which a cache hit skips. Pages are stored gzipped (once,
+    when rendered) and sent that way to browsers that accept it — all of them;
+    others get them decompressed. No cached page holds a secret (no CSRF token,
+    no session), so compressing them leaks nothing (BREACH needs one).
     """
 
     def __init__(self, get_response):
@@ -270,31 +310,42 @@ class PageCacheMiddleware:
         if not page_cache_enabled() or not request_is_cacheable(request):
             return self.get_response(request)
         try:
-            state = content_state()
-            key = page_key(request, state["version"])
-            entry = cache.get(key)
+            key = page_key(request)
+            # One round trip for a hit: the version, its state and the page.
+            values = cache.get_many([VERSION_KEY, STATE_KEY, key])
+            state = content_state(values)
+            entry = values.get(key)
+            if entry is not None and entry.get("version") != state["version"]:
+                entry = None  # rendered before the latest change
         except DisallowedHost:
             return self.get_response(request)
         except Exception:  # the cache or the database is away
             logger.warning("Page cache unavailable; serving uncached", exc_info=True)
             return self.get_response(request)
 
-        etag = _etag(state["version"], key)
-        last_modified = int(state["modified"])
+        gzip_ok = accepts_gzip(request)
         if entry is not None:
-            response = self._from_entry(request, entry)
+            response = HttpResponse(status=entry["status"])
+            for name, value in entry["headers"]:
+                response[name] = value
             response[CACHE_HEADER] = "hit"
         else:
             response = self.get_response(request)
             if not response_is_cacheable(response):
                 return response
+            entry = self._to_entry(response, state["version"])
             response[CACHE_HEADER] = "miss"
             try:
-                cache.set(key, self._to_entry(response), page_cache_timeout(state))
+                cache.set(key, entry, page_cache_timeout(state))
             except Exception:
                 logger.warning("Could not store a page in the cache", exc_info=True)
+        encoding = self._set_body(request, response, entry, gzip_ok)
+
+        etag = _etag(state["version"], key, encoding)
+        last_modified = int(state["modified"])
         response["ETag"] = etag
         response["Last-Modified"] = http_date(last_modified)
+        patch_vary_headers(response, ["Accept-Encoding"])
         patch_cache_control(response, max_age=int(getattr(settings, "PAGE_CACHE_MAX_AGE", 0)))
         conditional = get_conditional_response(
             request, etag=etag, last_modified=last_modified, response=response
@@ -304,24 +355,33 @@ class PageCacheMiddleware:
         return conditional
 
     @staticmethod
-    def _to_entry(response) -> dict:
+    def _to_entry(response, version) -> dict:
+        gzipped = _compressible(response)
+        body = response.content
         return {
+            "version": version,
             "status": response.status_code,
             "headers": [
                 (name, value)
                 for name, value in response.items()
                 if name.lower() not in UNSAFE_HEADERS
             ],
-            "content": response.content,
+            "gzip": gzipped,
+            # mtime=0: the same page always compresses to the same bytes.
+            "body": gzip.compress(body, compresslevel=6, mtime=0) if gzipped else body,
         }
 
     @staticmethod
-    def _from_entry(request, entry) -> HttpResponse:
-        content = entry["content"]
-        response = HttpResponse(
-            b"" if request.method == "HEAD" else content, status=entry["status"]
-        )
-        for name, value in entry["headers"]:
-            response[name] = value
-        response["Content-Length"] = str(len(content))
-        return response
+    def _set_body(request, response, entry, gzip_ok) -> str:
+        """Put the entry's body on ``response``, gzipped if allowed; returns the encoding."""
+        body = entry["body"]
+        encoding = "gzip" if entry["gzip"] and gzip_ok else "identity"
+        if entry["gzip"] and not gzip_ok:
+            body = gzip.decompress(body)
+        response.content = b"" if request.method == "HEAD" else body
+        if encoding == "gzip":
+            response["Content-Encoding"] = "gzip"
+        elif "Content-Encoding" in response:
+            del response["Content-Encoding"]
+        response["Content-Length"] = str(len(body))
+        return encoding

@@ -14,9 +14,13 @@ def sync_editors_group(apps, verbosity=0):
 
     for app_config in apps.get_app_configs():
         if app_config.label in CONTENT_APP_LABELS:
-            app_config.models_module = True
-            create_permissions(app_config, apps=apps, verbosity=verbosity)
-            app_config.models_module = None
+            # Historical app configs have no models module; create_permissions needs one.
+            original = getattr(app_config, "models_module", None)
+            app_config.models_module = original or True
+            try:
+                create_permissions(app_config, apps=apps, verbosity=verbosity)
+            finally:
+                app_config.models_module = original
 
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")

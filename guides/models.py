@@ -1,10 +1,11 @@
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q, Sum
+from django.db.models import F, Q, Sum
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from core.editorial import validate_record
+from core.indexes import NullsOrderedIndex
 from core.models import ContentModel, OrderedChild
 
 PAPER_YEAR_MIN = 1900
@@ -122,6 +123,12 @@ class Paper(ContentModel):
         ordering = ["-year", "name"]
         verbose_name = _("paper or book")
         verbose_name_plural = _("papers and books")
+        indexes = [
+            # The listing's order (newest first, undated last, then title and id).
+            NullsOrderedIndex(
+                F("year").desc(nulls_last=True), "name", "id", name="paper_listing_order_idx"
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(year__isnull=True) | Q(year__gte=PAPER_YEAR_MIN, year__lte=PAPER_YEAR_MAX),

@@ -12,8 +12,10 @@ from django.views.generic import DetailView, ListView
 
 from careers.models import Program, Role
 from core.api.registry import absolute_url
+from core.backlinks import BacklinksMixin
 from core.facets import FilteredListView, build_facet, count_by, queryset_without
 from core.markdown import markdown_to_text
+from core.redirects import CitationMixin, SlugHistoryRedirectMixin
 from core.views import BreadcrumbMixin, SafePaginator
 from organizations.models import Organization
 
@@ -61,7 +63,17 @@ class SectionListView(VisibleMixin, BreadcrumbMixin, ListView):
         return [(self.section_label, self.request.path)]
 
 
-class SectionDetailView(VisibleMixin, BreadcrumbMixin, DetailView):
+class SectionDetailView(
+    SlugHistoryRedirectMixin,
+    BacklinksMixin,
+    CitationMixin,
+    VisibleMixin,
+    BreadcrumbMixin,
+    DetailView,
+):
+    """A record's page: "What links here" (one query per linking record type not
+    in ``backlinks_exclude``), "Cite this page", and a 301 from an old slug."""
+
     section_label = ""
     section_url = ""
 
@@ -123,9 +135,12 @@ class AgendaCompareView(BreadcrumbMixin, ListView):
 
 
 class AgendaDetailView(SectionDetailView):
-    """Everything about one agenda. Queries: the agenda, then one per related list (7)."""
+    """Everything about one agenda. Queries: the agenda, then one per related list (7),
+    then "What links here" (3: guides, agendas, organizations — the page lists its
+    papers, failure modes, roles and programs in full already)."""
 
     model = ResearchAgenda
+    backlinks_exclude = ("paper", "failure-mode", "role", "program")
     template_name = "guides/agenda_detail.html"
     context_object_name = "agenda"
     section_label = "Research agendas"
@@ -240,9 +255,11 @@ def related_facet_rows(papers, relation: str, published) -> list[dict]:
 
 
 class PaperDetailView(SectionDetailView):
-    """Queries: the paper, agendas, organizations, failure modes, tags, citing guides."""
+    """Queries: the paper, agendas, organizations, failure modes, tags, citing guides;
+    "What links here" (5: the page lists its guides and failure modes already)."""
 
     model = Paper
+    backlinks_exclude = ("guide", "failure-mode")
     template_name = "guides/paper_detail.html"
     context_object_name = "paper"
     section_label = "Papers and books"
@@ -320,7 +337,7 @@ class FailureModeListView(SectionListView):
 
 
 class FailureModeDetailView(SectionDetailView):
-    """Queries: the failure mode, agendas, papers, tags."""
+    """Queries: the failure mode, agendas, papers, tags; "What links here" (7)."""
 
     model = FailureMode
     template_name = "guides/failuremode_detail.html"
@@ -374,7 +391,7 @@ class GuideDetailView(SectionDetailView):
     """A reading path: steps in order, grouped by section, each with its linked records.
 
     Queries (constant however many steps and links): the guide, its steps, one
-    per kind of link (six), tags.
+    per kind of link (six), tags; "What links here" (7).
     """
 
     model = Guide

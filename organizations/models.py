@@ -79,6 +79,10 @@ class Organization(ContentModel):
     class Meta(ContentModel.Meta):
         verbose_name = _("organization")
         verbose_name_plural = _("organizations")
+        indexes = [
+            # The listing's order (name, then id): a page is an index scan, not a sort.
+            models.Index(fields=["name", "id"], name="org_listing_order_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(founded_year__isnull=True)

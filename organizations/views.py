@@ -6,12 +6,14 @@ from django.views.generic import DetailView
 from django_countries import countries
 
 from careers.models import Program, Role
+from core.backlinks import BacklinksMixin
 from core.facets import FilteredListView, build_facet, count_by, queryset_without
 from core.markdown import markdown_to_text
+from core.redirects import CitationMixin, SlugHistoryRedirectMixin
 from core.views import BreadcrumbMixin
 from guides.models import Paper, ResearchAgenda
 
-from .filters import OrganizationFilter
+from .filters import RUNS_PROGRAM_CHOICES, OrganizationFilter
 from .models import Organization, OrganizationType
 
 TAG_FACET_LIMIT = 20
@@ -22,10 +24,12 @@ def organizations_crumb():
 
 
 class OrganizationListView(FilteredListView):
-    """Organizations filtered by type, agenda, country, status and tag.
+    """Organizations filtered by type, agenda, role hired for, program run, country,
+    status and tag — all combined in one query string.
 
-    Queries (constant): up to five to validate filter values, seven for the
-    facets (types, agendas, and one count per facet), one count, one page.
+    Queries (constant): one per model-backed filter in use to validate its
+    value, eleven for the facets (types, agendas and roles to choose from, one
+    count per facet, two for "Programs"), one count, one page.
     """
 
     template_name = "organizations/organization_list.html"
@@ -46,6 +50,14 @@ class OrganizationListView(FilteredListView):
         request = self.request
         types = [(t.slug, t.label) for t in OrganizationType.objects.all()]
         agendas = [(a.slug, a.name) for a in ResearchAgenda.objects.published()]
+        roles = [(r.slug, r.name) for r in Role.objects.published().order_by("name")]
+        without_runs_program = queryset_without(filterset, "runs_program")
+        organizers = Program.objects.published().filter(organizer__isnull=False).values("organizer")
+        runs_program = without_runs_program.filter(pk__in=organizers).count()
+        runs_program_counts = {
+            "yes": runs_program,
+            "no": without_runs_program.count() - runs_program,
+        }
         country_counts = count_by(queryset_without(filterset, "country"), "country")
         tag_rows = (
             queryset_without(filterset, "tag")
@@ -70,6 +82,20 @@ class OrganizationListView(FilteredListView):
                 "Research agenda",
                 agendas,
                 count_by(queryset_without(filterset, "agenda"), "agendas__slug"),
+            ),
+            build_facet(
+                request,
+                "role",
+                "Hires for",
+                roles,
+                count_by(queryset_without(filterset, "role"), "roles__slug"),
+            ),
+            build_facet(
+                request,
+                "runs_program",
+                "Programs",
+                RUNS_PROGRAM_CHOICES,
+                runs_program_counts,
             ),
             build_facet(
                 request,
@@ -98,15 +124,20 @@ class OrganizationListView(FilteredListView):
         ]
 
 
-class OrganizationDetailView(BreadcrumbMixin, DetailView):
+class OrganizationDetailView(
+    SlugHistoryRedirectMixin, BacklinksMixin, CitationMixin, BreadcrumbMixin, DetailView
+):
     """One organization with its published agendas, papers, programs and roles.
 
     Queries (constant): the organization with its type, then one each for
-    agendas, papers, programs, roles and tags.
+    agendas, papers, programs, roles and tags; three for "What links here"
+    (guides, organizations, failure modes — the page lists the rest itself).
+    An old slug answers with a 301 to the current page.
     """
 
     template_name = "organizations/organization_detail.html"
     context_object_name = "organization"
+    backlinks_exclude = ("role", "agenda", "program", "paper")
 
     def get_queryset(self):
         return (

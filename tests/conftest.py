@@ -18,12 +18,16 @@ def _clear_cache():
 
 @pytest.fixture
 def editor(django_user_model):
-    from django.contrib.auth.models import Group
+    from django.apps import apps
+
+    from core.permissions import sync_editors_group
 
     user = django_user_model.objects.create_user(
         "editor", "editor@example.org", "editor-password-123", is_staff=True
     )
-    user.groups.add(Group.objects.get(name="Editors"))
+    # The data migration creates the group; a transactional test's flush may have
+    # removed it since, so make sure it exists (idempotent).
+    user.groups.add(sync_editors_group(apps))
     return user
 
 

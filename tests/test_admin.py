@@ -96,9 +96,9 @@ def test_editorial_pages_load_for_superuser_and_editor(
 
 
 @pytest.mark.parametrize("name", ["auth_user", "auth_group"])
-@pytest.mark.parametrize("page", ["changelist", "add"])
-def test_editors_cannot_manage_users_or_groups(editor_client, editor, name, page):
-    response = editor_client.get(reverse(f"admin:{name}_{page}"))
+@pytest.mark.parametrize("view", ["changelist", "add"])
+def test_editors_cannot_manage_users_or_groups(editor_client, editor, name, view):
+    response = editor_client.get(reverse(f"admin:{name}_{view}"))
     assert response.status_code == 403
 
 

@@ -73,3 +73,15 @@ def test_every_content_model_has_str_and_absolute_url():
     for record in (OrganizationFactory(), RoleFactory(), PaperFactory(), GuideFactory()):
         assert str(record) == record.name
         assert record.get_absolute_url().endswith(f"/{record.slug}/")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_editors_group_survives_a_flush():
+    from django.contrib.auth.models import Group
+    from django.core.management import call_command
+
+    call_command("flush", interactive=False, verbosity=0)
+    group = Group.objects.get(name="Editors")
+    labels = set(group.permissions.values_list("content_type__app_label", flat=True))
+    assert {"organizations", "careers", "guides"} <= labels
+    assert "auth" not in labels

@@ -490,3 +490,113 @@ def test_records_outside_requests_have_a_placeholder_id(log_stream):
     (record,) = json_lines(log_stream)
     assert record["message"] == "hello world"
     assert record["request_id"] == "-"
+
+
+@pytest.mark.django_db
+def test_djangos_own_4xx_lines_carry_the_request_id(client, log_stream):
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    records = json_lines(log_stream)
+    warning = next(r for r in records if r["logger"] == "django.request")
+    assert warning["request_id"] == response["X-Request-ID"]
+    # …and the id does not leak into whatever is logged after the request.
+    logging.getLogger("fieldguide.test").info("between requests")
+    assert json_lines(log_stream)[-1]["request_id"] == "-"
+
+
+# --- The admin in a real browser, under the real policy --------------------------------
+
+CSP_LISTENER = """
+window.__cspViolations = [];
+document.addEventListener('securitypolicyviolation', (e) => {
+  window.__cspViolations.push(
+    `${e.violatedDirective} ${e.blockedURI} ${e.sourceFile}:${e.lineNumber}`);
+});
+"""
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_admin_works_in_a_browser_without_csp_violations(live_server, django_user_model):
+    """Log in, open every admin page, use the widgets: no CSP violation, no JS error."""
+    chromium = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+    if not Path(chromium).is_file():
+        pytest.skip(f"Chromium not found at {chromium}")
+    from playwright.sync_api import sync_playwright
+
+    from tests import factories
+
+    factories.RoleDutyFactory()
+    factories.ProgramFactory()
+    factories.PaperFactory()
+    django_user_model.objects.create_superuser("root", "root@example.org", "pw-123456789-x")
+
+    problems = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=chromium, args=["--no-sandbox", "--disable-gpu"]
+        )
+        page = browser.new_context(base_url=live_server.url).new_page()
+        page.add_init_script(CSP_LISTENER)
+        page.on("pageerror", lambda error: problems.append(f"{page.url}: {error}"))
+        page.on(
+            "console",
+            lambda msg: (
+                problems.append(f"{page.url}: {msg.text}")
+                if "Content Security Policy" in msg.text
+                else None
+            ),
+        )
+
+        def check():
+            problems.extend(f"{page.url}: {v}" for v in page.evaluate("window.__cspViolations"))
+
+        page.goto(reverse("admin:login"))
+        page.fill("#id_username", "root")
+        page.fill("#id_password", "pw-123456789-x")
+        page.click("input[type=submit]")
+        page.wait_for_url("**" + reverse("admin:index"))
+        check()
+        links = page.eval_on_selector_all(
+            "#content-main a[href]", "els => els.map(e => e.getAttribute('href'))"
+        )
+        for href in sorted({h for h in links if h.startswith(reverse("admin:index"))}):
+            page.goto(href)
+            check()
+
+        # Calendar, clock and "add another" inline row on a role.
+        page.goto(reverse("admin:careers_role_changelist"))
+        page.locator("#result_list tbody th a").first.click()
+        page.wait_for_load_state()
+        page.locator("a[id^=calendarlink]").first.click()
+        assert page.locator(".calendarbox").first.is_visible()
+        rows = page.locator(".add-row a")
+        if rows.count():
+            rows.first.click()
+        check()
+
+        # Slug prepopulated from the name.
+        page.goto(reverse("admin:organizations_organization_add"))
+        page.fill("#id_name", "Brand New Lab")
+        page.locator("#id_name").blur()
+        assert page.input_value("#id_slug") == "brand-new-lab"
+        check()
+
+        # Select-all on a changelist updates the action counter.
+        page.goto(reverse("admin:guides_paper_changelist"))
+        page.check("#action-toggle")
+        assert "selected" in page.inner_text(".action-counter")
+        check()
+
+        found = list(problems)
+        # Control: an inline script is blocked, and the listener sees it.
+        page.evaluate(
+            "() => { const s = document.createElement('script');"
+            " s.textContent = 'window.__ran = true'; document.body.appendChild(s); }"
+        )
+        page.wait_for_timeout(200)
+        assert page.evaluate("window.__ran") is None
+        assert page.evaluate("window.__cspViolations.length") == 1
+        browser.close()
+
+    assert not found, found

@@ -191,7 +191,8 @@ def test_listing_query_count_is_constant(client):
     Organization.objects.all().delete()
     large = measure(60)
     assert small == large
-    assert small <= 14
+    # 15 since the "Hires for" and "Programs" facets (4 queries) were added.
+    assert small <= 15
 
 
 # ---------------------------------------------------------------------- detail
@@ -291,4 +292,6 @@ def test_detail_query_count_is_constant(client):
         assert response.status_code == 200
         return len(ctx.captured_queries)
 
-    assert measure(5) == measure(60) <= 8
+    # 9: six for the page, three for "What links here" (guides, organizations,
+    # failure modes; the page already lists its roles, agendas, programs, papers).
+    assert measure(5) == measure(60) <= 9

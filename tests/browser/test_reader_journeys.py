@@ -132,6 +132,14 @@ def _role_journey(page, viewport):
     expect(_h1(page)).to_have_text(role.name)
     _snap(page, "role", "1-role", viewport)
 
+    # A keyboard reader: the first Tab reaches the skip link, which moves focus to <main>.
+    page.keyboard.press("Tab")
+    skip = page.get_by_role("link", name="Skip to main content")
+    expect(skip).to_be_focused()
+    expect(skip).to_be_visible()
+    page.keyboard.press("Enter")
+    expect(page.locator("main")).to_be_focused()
+
     # The at-a-glance panel.
     panel = page.locator("main section.at-a-glance")
     expect(panel).to_be_visible()
