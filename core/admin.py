@@ -354,6 +354,8 @@ class ContentAdmin(TextLimitMixin, HistoryCompareMixin, SimpleHistoryAdmin):
     """Admin for a ``core.models.ContentModel``: status, review date, history."""
 
     form = ContentAdminForm
+    # A URL typed without a scheme is taken as https (Django 6.0's default).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ("name", "status", "publish_at", "last_reviewed", "updated")
     list_filter = ("status", ReviewDueFilter)
     list_per_page = 50

@@ -9,7 +9,11 @@ def _sync_editors_group(sender, app_config=None, using="default", apps=None, **k
     from .permissions import sync_editors_group
 
     if app_config is not None and app_config.label == "core":
-        sync_editors_group(apps or global_apps)
+        try:
+            sync_editors_group(apps or global_apps)
+        except LookupError:
+            # auth or contenttypes is migrated to zero: nothing to attach permissions to.
+            return
 
 
 class CoreConfig(AppConfig):

@@ -1,7 +1,14 @@
 from django.conf import settings
+from django.core.exceptions import DisallowedHost
 
 
 def site(request):
     """Site name and the canonical URL of the current page (no query string)."""
-    base = settings.SITE_URL or request.build_absolute_uri("/").rstrip("/")
+    base = settings.SITE_URL
+    if not base:
+        try:
+            base = request.build_absolute_uri("/").rstrip("/")
+        except DisallowedHost:
+            # A foreign Host header: the error page still renders, with a relative URL.
+            base = ""
     return {"SITE_NAME": settings.SITE_NAME, "canonical_url": base + request.path}

@@ -6,7 +6,9 @@ saved or deleted, and when its tags change; it is removed when the record is
 deleted. ``bulk_create``, ``QuerySet.update`` and raw SQL send no signals: run
 ``manage.py rebuild_search_index`` after those. (Changes of ``status`` and
 ``publish_at`` made that way are still copied to the index on PostgreSQL, by
-triggers; see ``core.models.SearchEntryQuerySet``.)
+triggers; see ``core.models.SearchEntryQuerySet``.) Names of related rows copied
+into a document — a role's category, an organization's type, a program's
+organizer — are refreshed when the record itself is next saved.
 """
 
 from django.apps import apps
