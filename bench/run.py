@@ -314,9 +314,27 @@ def parse_wrk(out: str, url: str) -> dict:
     return json.loads(line[len("BENCH-RESULT ") :])
 
 
+def drain(url: str, timeout: float = 120) -> None:
+    """Wait until the server has finished the requests wrk left in flight.
+
+    wrk stops sending when its time is up, but the server still works through
+    what it accepted; without this the next measurement would queue behind
+    the previous page's slowest requests.
+    """
+    base = url.split("/", 3)
+    healthz = f"{base[0]}//{base[2]}/healthz"
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        started = time.monotonic()
+        fetch(healthz)
+        if time.monotonic() - started < 0.05:
+            return
+
+
 def wrk(url: str, seconds: int, connections: int) -> dict:
     command = wrk_command(url, seconds, connections)
     out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    drain(url)
     return parse_wrk(out, url)
 
 
@@ -326,7 +344,10 @@ def wrk_parallel(urls: list[str], seconds: int, connections: int) -> list[dict]:
         subprocess.Popen(wrk_command(url, seconds, connections), stdout=subprocess.PIPE, text=True)
         for url in urls
     ]
-    return [parse_wrk(proc.communicate()[0], url) for proc, url in zip(procs, urls, strict=True)]
+    results = [parse_wrk(proc.communicate()[0], url) for proc, url in zip(procs, urls, strict=True)]
+    for url in urls:
+        drain(url)
+    return results
 
 
 # ---------------------------------------------------------------------- modes
@@ -509,7 +530,7 @@ def report(data: dict) -> str:
             if not result["requests"]:
                 row += " 0 | – | – | 0 |"
                 continue
-            ratio = result["rps"] / floor
+            ratio = result["rps"] / floor if floor else 0
             row += f" {result['rps']:,.0f} | {lat['p50']:.1f} | {lat['p99']:.1f} | {ratio:.2f} |"
         queries = data["probe"]["queries"].get(key, "–")
         size = data["probe"]["bytes"].get(key)
@@ -568,7 +589,7 @@ def budget_checks(data: dict) -> list[tuple[str, bool]]:
                 )
             )
             if mode == "cached":
-                ratio = pages[key]["rps"] / floor
+                ratio = pages[key]["rps"] / floor if floor else 0
                 checks.append(
                     (
                         f"cached: {labels[key]} at {ratio:.2f}× the trivial view"

@@ -76,7 +76,7 @@ def _parser() -> MarkdownIt:
 def render_markdown(text: str | None) -> str:
     """Render editor Markdown to sanitized HTML (marked safe for templates)."""
     if not text:
-        return mark_safe("")  # noqa: S308
+        return mark_safe("")
     html = _parser().render(text)
     clean = nh3.clean(
         html,
@@ -85,7 +85,7 @@ def render_markdown(text: str | None) -> str:
         url_schemes=URL_SCHEMES,
         link_rel="noopener noreferrer",
     )
-    return mark_safe(clean)  # noqa: S308 - sanitized by nh3 above
+    return mark_safe(clean)  # sanitized by nh3 above
 
 
 def markdown_to_text(text: str | None) -> str:
