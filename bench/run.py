@@ -46,6 +46,7 @@ import re
 import secrets
 import shutil
 import signal
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -353,16 +354,13 @@ def wrk_parallel(urls: list[str], seconds: int, connections: int) -> list[dict]:
 # ---------------------------------------------------------------------- modes
 
 
+def _median(values):
+    return statistics.median(values) if values else 0
+
+
 def combine(parts: list[dict]) -> dict:
     """Rounds of one URL: the median round's throughput and latencies, all errors."""
-
-    def median(values):
-        values = sorted(values)
-        return (
-            values[len(values) // 2]
-            if len(values) % 2
-            else sum(values[len(values) // 2 - 1 : len(values) // 2 + 1]) / 2
-        )
+    median = _median
 
     return {
         "rps": median([part["rps"] for part in parts]),
@@ -436,10 +434,14 @@ def run_mode(mode: str, args, env, paths: dict, workdir: Path) -> dict:
 
 
 def run_scale_out(args, env, paths: dict, workdir: Path) -> dict:
-    """The same per-instance setup (1 worker × threads), one instance and then two.
+    """One instance against two, each instance 1 worker × threads.
 
-    Both instances share one PostgreSQL and, with the page cache on, one Redis.
-    One wrk per instance, each with half the connections; throughput is summed.
+    Two instances (ports 8100 and 8101) run throughout, sharing one PostgreSQL
+    and, with the page cache on, one Redis. "1 instance" drives only the first
+    (the second sits idle), "2 instances" drives both at once, one wrk each
+    with half the connections, throughput summed. The two are measured in
+    alternation, ``--rounds`` times, and the median round is reported, so
+    outside load on a shared machine affects both alike.
     """
     import redis
 
@@ -450,43 +452,50 @@ def run_scale_out(args, env, paths: dict, workdir: Path) -> dict:
             mode_env["REDIS_URL"] = args.redis
             redis.Redis.from_url(args.redis).flushdb()
         keys = [key for key, page_mode in SCALE_OUT_PAGES if page_mode == mode]
-        for instances in (1, 2):
-            log(
-                f"[scale-out] {mode}: {instances} instance(s),"
-                f" 1 worker x {args.threads} threads each"
+        log(f"[scale-out] {mode}: 2 instances, 1 worker x {args.threads} threads each")
+        servers = [
+            Server(
+                mode_env, args.port + n, 1, args.threads, workdir / f"gunicorn-scale-{mode}-{n}.log"
             )
-            servers = [
-                Server(
-                    mode_env,
-                    args.port + n,
-                    1,
-                    args.threads,
-                    workdir / f"gunicorn-scale-{mode}-{instances}-{n}.log",
-                )
-                for n in range(instances)
-            ]
-            try:
+            for n in range(2)
+        ]
+        try:
+            for key in keys:
+                for server in servers:
+                    wrk(server.base + paths[key], args.warmup, args.connections)
+            rounds: dict = {key: {1: [], 2: []} for key in keys}
+            for _number in range(args.rounds):
                 for key in keys:
-                    urls = [server.base + paths[key] for server in servers]
-                    wrk_parallel(urls, args.warmup, args.connections // instances)
-                    seconds = args.duration * 2
-                    parts = wrk_parallel(urls, seconds, args.connections // instances)
+                    for instances in (1, 2):
+                        urls = [server.base + paths[key] for server in servers[:instances]]
+                        parts = wrk_parallel(urls, args.duration, args.connections // instances)
+                        rounds[key][instances].append(
+                            {
+                                "rps": sum(part["rps"] for part in parts),
+                                "p99": max(part["latency_ms"]["p99"] for part in parts),
+                                "requests": sum(part["requests"] for part in parts),
+                                "non_2xx_3xx": sum(part["non_2xx_3xx"] for part in parts),
+                            }
+                        )
+            for key in keys:
+                for instances in (1, 2):
+                    parts = rounds[key][instances]
                     combined = {
                         "mode": mode,
-                        "rps": sum(part["rps"] for part in parts),
-                        "p50": max(part["latency_ms"]["p50"] for part in parts),
-                        "p99": max(part["latency_ms"]["p99"] for part in parts),
+                        "rps": _median([part["rps"] for part in parts]),
+                        "p99": _median([part["p99"] for part in parts]),
                         "requests": sum(part["requests"] for part in parts),
                         "non_2xx_3xx": sum(part["non_2xx_3xx"] for part in parts),
+                        "rounds": parts,
                     }
                     results.setdefault(key, {})[instances] = combined
                     log(
                         f"[scale-out] {key:<8} x{instances}: {combined['rps']:8.1f} req/s"
                         f"  p99 {combined['p99']:.1f} ms"
                     )
-            finally:
-                for server in servers:
-                    server.stop()
+        finally:
+            for server in servers:
+                server.stop()
     return results
 
 
@@ -512,45 +521,50 @@ def report(data: dict) -> str:
     )
     lines.append("")
     modes = [m for m in ("cached", "uncached") if m in data["modes"]]
-    header = "| Page | URL |"
-    rule = "| --- | --- |"
-    for mode in modes:
-        header += f" {mode} req/s | p50 ms | p99 ms | × floor |"
-        rule += " ---: | ---: | ---: | ---: |"
-    header += " queries | KB | KB sent |"
-    rule += " ---: | ---: | ---: |"
-    lines += [header, rule]
-    for key, _label, _path in PAGES:
-        row = f"| {labels[key]} | `{data['probe']['paths'][key]}` |"
+    if modes:
+        header = "| Page | URL |"
+        rule = "| --- | --- |"
         for mode in modes:
-            pages = data["modes"][mode]["pages"]
-            floor = pages["healthz"]["rps"]
-            result = pages[key]
-            lat = result["latency_ms"]
-            if not result["requests"]:
-                row += " 0 | – | – | 0 |"
-                continue
-            ratio = result["rps"] / floor if floor else 0
-            row += f" {result['rps']:,.0f} | {lat['p50']:.1f} | {lat['p99']:.1f} | {ratio:.2f} |"
-        queries = data["probe"]["queries"].get(key, "–")
-        size = data["probe"]["bytes"].get(key)
-        row += f" {queries} | {size / 1024:.0f} |" if size else f" {queries} | – |"
-        # Bytes per response on the wire (headers included) in the first mode.
-        first = data["modes"][modes[0]]["pages"][key]
-        row += f" {first['bytes'] / max(first['requests'], 1) / 1024:.1f} |"
-        lines.append(row)
-    lines.append("")
-    lines.append("Response headers (first mode):")
-    for key in ("static", "home"):
-        headers = data["modes"][modes[0]]["headers"].get(key, {})
-        shown = "; ".join(f"{name}: {value}" for name, value in headers.items())
-        lines.append(f"- {labels[key]}: {shown}")
-    lines.append("")
-    lines.append("| Mode | worker | VmRSS MB | VmHWM MB |")
-    lines.append("| --- | --- | ---: | ---: |")
-    for mode in modes:
-        for pid, mem in data["modes"][mode]["memory"]["workers"].items():
-            lines.append(f"| {mode} | {pid} | {mem.get('VmRSS', '?')} | {mem.get('VmHWM', '?')} |")
+            header += f" {mode} req/s | p50 ms | p99 ms | × floor |"
+            rule += " ---: | ---: | ---: | ---: |"
+        header += " queries | KB | KB sent |"
+        rule += " ---: | ---: | ---: |"
+        lines += [header, rule]
+        for key, _label, _path in PAGES:
+            row = f"| {labels[key]} | `{data['probe']['paths'][key]}` |"
+            for mode in modes:
+                pages = data["modes"][mode]["pages"]
+                floor = pages["healthz"]["rps"]
+                result = pages[key]
+                lat = result["latency_ms"]
+                if not result["requests"]:
+                    row += " 0 | – | – | 0 |"
+                    continue
+                ratio = result["rps"] / floor if floor else 0
+                row += (
+                    f" {result['rps']:,.0f} | {lat['p50']:.1f} | {lat['p99']:.1f} | {ratio:.2f} |"
+                )
+            queries = data["probe"]["queries"].get(key, "–")
+            size = data["probe"]["bytes"].get(key)
+            row += f" {queries} | {size / 1024:.0f} |" if size else f" {queries} | – |"
+            # Bytes per response on the wire (headers included) in the first mode.
+            first = data["modes"][modes[0]]["pages"][key]
+            row += f" {first['bytes'] / max(first['requests'], 1) / 1024:.1f} |"
+            lines.append(row)
+        lines.append("")
+        lines.append("Response headers (first mode):")
+        for key in ("static", "home"):
+            headers = data["modes"][modes[0]]["headers"].get(key, {})
+            shown = "; ".join(f"{name}: {value}" for name, value in headers.items())
+            lines.append(f"- {labels[key]}: {shown}")
+        lines.append("")
+        lines.append("| Mode | worker | VmRSS MB | VmHWM MB |")
+        lines.append("| --- | --- | ---: | ---: |")
+        for mode in modes:
+            for pid, mem in data["modes"][mode]["memory"]["workers"].items():
+                lines.append(
+                    f"| {mode} | {pid} | {mem.get('VmRSS', '?')} | {mem.get('VmHWM', '?')} |"
+                )
     if data.get("scale_out"):
         lines.append("")
         lines.append(
@@ -658,7 +672,7 @@ def main() -> None:
     paths = data["probe"]["paths"]
 
     data["modes"] = {}
-    for mode in args.modes.split(","):
+    for mode in [m for m in args.modes.split(",") if m]:
         data["modes"][mode] = run_mode(mode, args, env, paths, workdir)
     if args.scale_out:
         data["scale_out"] = run_scale_out(args, env, paths, workdir)
