@@ -61,9 +61,7 @@ class Role(ContentModel):
         help_text=_("ISO 4217 code, e.g. USD, GBP, EUR."),
     )
     career_outlook = models.TextField(_("career outlook"), blank=True, help_text=_("Markdown."))
-    cover_letter = models.TextField(
-        _("sample cover letter"), blank=True, help_text=_("Markdown.")
-    )
+    cover_letter = models.TextField(_("sample cover letter"), blank=True, help_text=_("Markdown."))
     related_roles = models.ManyToManyField(
         "self", verbose_name=_("related roles"), symmetrical=True, blank=True
     )

@@ -37,6 +37,7 @@ class Facet:
     label: str  # the group's heading
     options: list[FacetOption] = field(default_factory=list)
     clear_url: str = ""  # this URL without the parameter
+    hidden_count: int = 0  # options left out because the list was capped
 
     @property
     def selected(self) -> FacetOption | None:
@@ -56,10 +57,17 @@ def url_with(request, **changes) -> str:
     return f"{request.path}?{encoded}" if encoded else request.path
 
 
-def build_facet(request, name, label, choices, counts, *, show_empty=False) -> Facet:
+FACET_OPTION_LIMIT = 15
+
+
+def build_facet(
+    request, name, label, choices, counts, *, show_empty=False, limit=FACET_OPTION_LIMIT
+) -> Facet:
     """A facet for parameter ``name`` from ``choices`` (``[(value, label), ...]``).
 
-    Options without results are left out unless ``show_empty`` or selected.
+    Options without results are left out unless ``show_empty`` or selected. A long
+    list keeps its ``limit`` largest options (and the selected one) in their
+    original order, so a facet over thousands of records stays readable and small.
     """
     current = request.GET.get(name, "")
     options = []
@@ -71,8 +79,16 @@ def build_facet(request, name, label, choices, counts, *, show_empty=False) -> F
             continue
         url = url_with(request, **{name: None if selected else value})
         options.append(FacetOption(value, str(text), count, selected, url))
+    hidden = 0
+    if limit and len(options) > limit:
+        ranked = sorted(range(len(options)), key=lambda i: -options[i].count)
+        keep = set(ranked[:limit]) | {i for i, option in enumerate(options) if option.selected}
+        hidden = len(options) - len(keep)
+        options = [option for i, option in enumerate(options) if i in keep]
     clear_url = url_with(request, **{name: None})
-    return Facet(name=name, label=str(label), options=options, clear_url=clear_url)
+    return Facet(
+        name=name, label=str(label), options=options, clear_url=clear_url, hidden_count=hidden
+    )
 
 
 def count_by(queryset, lookup: str) -> dict[str, int]:

@@ -66,7 +66,10 @@ class ResearchAgenda(ContentModel):
 
 class AgendaApproach(OrderedChild):
     agenda = models.ForeignKey(
-        ResearchAgenda, on_delete=models.CASCADE, related_name="approaches", verbose_name=_("agenda")
+        ResearchAgenda,
+        on_delete=models.CASCADE,
+        related_name="approaches",
+        verbose_name=_("agenda"),
     )
     name = models.CharField(_("name"), max_length=200)
     description = models.TextField(_("description"), blank=True)
@@ -131,7 +134,8 @@ class Paper(ContentModel):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=Q(year__isnull=True) | Q(year__gte=PAPER_YEAR_MIN, year__lte=PAPER_YEAR_MAX),
+                condition=Q(year__isnull=True)
+                | Q(year__gte=PAPER_YEAR_MIN, year__lte=PAPER_YEAR_MAX),
                 name="paper_year_in_range",
             ),
         ]

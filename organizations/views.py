@@ -50,7 +50,7 @@ class OrganizationListView(FilteredListView):
         request = self.request
         types = [(t.slug, t.label) for t in OrganizationType.objects.all()]
         agendas = [(a.slug, a.name) for a in ResearchAgenda.objects.published()]
-        roles = [(r.slug, r.name) for r in Role.objects.published().order_by("name")]
+        roles = list(Role.objects.published().order_by("name").values_list("slug", "name"))
         without_runs_program = queryset_without(filterset, "runs_program")
         organizers = Program.objects.published().filter(organizer__isnull=False).values("organizer")
         runs_program = without_runs_program.filter(pk__in=organizers).count()

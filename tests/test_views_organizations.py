@@ -295,3 +295,22 @@ def test_detail_query_count_is_constant(client):
     # 9: six for the page, three for "What links here" (guides, organizations,
     # failure modes; the page already lists its roles, agendas, programs, papers).
     assert measure(5) == measure(60) <= 9
+
+
+def test_long_facets_are_capped_but_keep_the_selected_option(client):
+    from core.facets import FACET_OPTION_LIMIT
+
+    kind = OrganizationTypeFactory(slug="lab", name="Lab")
+    roles = [RoleFactory(name=f"Role {i:02d}", slug=f"capped-role-{i:02d}") for i in range(20)]
+    for i, role in enumerate(roles):
+        # Role i is hired for by i + 1 organizations: the least common is role 0.
+        for _ in range(i + 1):
+            OrganizationFactory(type=kind).roles.add(role)
+    html = client.get("/organizations/").content.decode()
+    shown = [r for r in roles if f"?role={r.slug}" in html]
+    assert len(shown) == FACET_OPTION_LIMIT
+    assert roles[0] not in shown and roles[-1] in shown
+    assert f"and {20 - FACET_OPTION_LIMIT} more" in html
+
+    selected = client.get(f"/organizations/?role={roles[0].slug}").content.decode()
+    assert roles[0].name in selected and 'aria-current="true"' in selected
