@@ -527,7 +527,7 @@ def test_editors_cannot_save_dangerous_urls():
     from django.core.exceptions import ValidationError
     from django.forms import URLField
 
-    field = URLField()
+    field = URLField(assume_scheme="https")
     for value in (
         "javascript:alert(1)",
         "JaVaScRiPt:alert(1)",
