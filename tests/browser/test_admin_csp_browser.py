@@ -13,6 +13,7 @@ def browser_context_args(browser_context_args):
     """Unlike the other browser tests (which inject axe-core), enforce the real policy."""
     return {**browser_context_args, "bypass_csp": False}
 
+
 CSP_LISTENER = """
 window.__cspViolations = [];
 document.addEventListener('securitypolicyviolation', (e) => {
