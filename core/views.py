@@ -90,6 +90,8 @@ class HomeView(TemplateView):
         recent.sort(key=lambda record: record.updated, reverse=True)
         context.update(
             is_home=True,
+            # Structured data only: a one-item trail is not worth showing on the page.
+            home_breadcrumbs=[("Home", "/")],
             sections=sections,
             recently_updated=recent[: self.recent_total],
         )

@@ -222,3 +222,11 @@ def test_stylesheet_is_linked_and_defines_accessibility_helpers(client):
         css = handle.read()
     for selector in [".visually-hidden", ".skip-link:focus", ":focus-visible", "@media (min-width"]:
         assert selector in css
+
+
+@pytest.mark.django_db
+def test_home_has_breadcrumb_structured_data(client):
+    html = client.get("/").content.decode()
+    blocks = re.findall(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
+    types = [json.loads(block)["@type"] for block in blocks]
+    assert "BreadcrumbList" in types
