@@ -8,8 +8,12 @@ to ``obj`` through
   role's "programs that lead in", a paper's organizations);
 * a guide step that names it (``GuideStep.LINK_FIELDS``), or a role's
   editor-chosen pathway item (``careers.RolePathwayItem``);
-* a Markdown record link in any Markdown field, ``[MATS](program:mats)``
-  (also in child rows: role FAQ answers, guide step bodies).
+* a Markdown record link in any Markdown field, ``[MATS](program:mats)`` or
+  ``/programs/mats/`` (also in child rows: role FAQ answers, guide step
+  bodies). These are not searched for at request time: ``index_links`` parses
+  a record's Markdown when it is saved and stores its outgoing links in
+  ``core.MarkdownLink``, so a backlink is an indexed lookup however many
+  records there are.
 
 It runs exactly one query per source record type (seven), whatever the number
 of links: each query ORs ``pk IN (subquery)`` conditions, so nothing joins into
@@ -22,10 +26,12 @@ import re
 from dataclasses import dataclass, field
 
 from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Q
+from django.urls import Resolver404, resolve
 
 from core.api.registry import RECORD_TYPES, record_type_for
-from core.markdown import RECORD_LINK_PREFIXES
+from core.markdown import RECORD_LINK_PREFIXES, extract_links, site_path, split_record_link
 
 # Per group, at most this many records (a hub organization stays readable).
 BACKLINK_LIMIT = 100
@@ -97,31 +103,157 @@ SOURCES = (
 )
 
 
-def link_prefixes(model) -> list[str]:
-    """Markdown link prefixes that name ``model`` (``org`` and ``organization``…)."""
-    record_type = record_type_for(model)
-    if record_type is None:
-        return []
-    return sorted(
-        prefix
-        for prefix, url_name in RECORD_LINK_PREFIXES.items()
-        if url_name == record_type.detail_url_name
-    )
+# Link prefix ("org", "program"…) → record type slug ("organization", "program"…).
+PREFIX_TYPES = {
+    prefix: record_type.slug
+    for prefix, url_name in RECORD_LINK_PREFIXES.items()
+    for record_type in RECORD_TYPES.values()
+    if record_type.detail_url_name == url_name
+}
+# Detail page URL name → record type slug, for site-relative links (/programs/mats/).
+DETAIL_VIEW_TYPES = {rt.detail_url_name: rt.slug for rt in RECORD_TYPES.values()}
+SOURCE_BY_TYPE = {source.record_type: source for source in SOURCES}
 
 
-def markdown_link_regex(obj) -> str | None:
-    """A regular expression matching a Markdown link to ``obj`` by slug.
+def link_target(href: str) -> tuple[str, str] | None:
+    """``(record type, slug)`` a Markdown link target points at, or ``None``.
 
-    Matches inline links ``](program:mats)`` and ``](program:mats "title")``,
-    autolinks ``<program:mats>`` and reference definitions
-    ``[id]: program:mats``, but not ``program:mats-2``. The syntax is shared by
-    Python's ``re`` (SQLite) and PostgreSQL's regular expressions.
+    ``program:mats`` and ``org:redwood`` name records by slug; a site-relative
+    (or own-site absolute) URL of a detail page, ``/programs/mats/``, does too.
     """
-    prefixes = link_prefixes(type(obj))
-    if not prefixes or not SLUG_RE.match(obj.slug or ""):
-        return None
-    names = "|".join(prefixes)
-    return rf"(\(|<|\]:[ \t]*)({names}):{obj.slug}([)>\s\"']|$)"
+    href = href.strip()
+    parts = split_record_link(href)
+    if parts is not None:
+        prefix, slug = parts
+    else:
+        path = site_path(href)
+        if path is None:
+            return None
+        try:
+            match = resolve(path)
+        except Resolver404:
+            return None
+        prefix, slug = match.view_name, match.kwargs.get("slug", "")
+        if prefix not in DETAIL_VIEW_TYPES:
+            return None
+        return DETAIL_VIEW_TYPES[prefix], slug
+    if not SLUG_RE.match(slug) or len(slug) > 200:
+        return None  # no record can have this slug
+    return PREFIX_TYPES[prefix], slug
+
+
+def links_in(texts) -> set[tuple[str, str]]:
+    """Every ``(record type, slug)`` linked from these Markdown texts."""
+    return {
+        target for text in texts for href in extract_links(text) if (target := link_target(href))
+    }
+
+
+def _store_links(source_type: str, source_id: int, targets: set[tuple[str, str]]) -> None:
+    from .models import MarkdownLink
+
+    stored = MarkdownLink.objects.filter(source_type=source_type, source_id=source_id)
+    existing = {(link.target_type, link.target_slug): link.pk for link in stored}
+    stale = [pk for target, pk in existing.items() if target not in targets]
+    if stale:
+        MarkdownLink.objects.filter(pk__in=stale).delete()
+    new = [
+        MarkdownLink(
+            source_type=source_type, source_id=source_id, target_type=kind, target_slug=slug
+        )
+        for kind, slug in sorted(targets - existing.keys())
+    ]
+    if new:
+        MarkdownLink.objects.bulk_create(new, ignore_conflicts=True)
+
+
+def index_links(instance) -> None:
+    """Store the outgoing Markdown links of one record (its own fields and child rows)."""
+    record_type = record_type_for(type(instance))
+    source = SOURCE_BY_TYPE.get(record_type.slug) if record_type else None
+    if source is None or instance.pk is None:
+        return
+    texts = [getattr(instance, name) for name in source.markdown]
+    for child in source.child_text:
+        child_model = apps.get_model(child.model_label)
+        texts += child_model._base_manager.filter(**{child.parent: instance.pk}).values_list(
+            child.field, flat=True
+        )
+    _store_links(source.record_type, instance.pk, links_in(texts))
+
+
+def unindex_links(model, pk) -> None:
+    """Forget the outgoing links of a deleted record."""
+    from .models import MarkdownLink
+
+    record_type = record_type_for(model)
+    if record_type is not None and pk is not None:
+        MarkdownLink.objects.filter(source_type=record_type.slug, source_id=pk).delete()
+
+
+def index_links_by_pk(record_type_slug: str, pk) -> None:
+    """Re-read one record's links by primary key (after a child row changed)."""
+    model = RECORD_TYPES[record_type_slug].model
+    instance = model._base_manager.filter(pk=pk).first()
+    if instance is None:
+        unindex_links(model, pk)
+    else:
+        index_links(instance)
+
+
+def rebuild_links(app_registry=None, batch_size: int = 1000) -> int:
+    """Re-read every record's Markdown links; returns the number of links stored.
+
+    ``app_registry`` is a migration's historical apps (default: the live ones);
+    Markdown fields the models at hand do not have are skipped.
+    """
+    app_registry = app_registry or apps
+    link_model = app_registry.get_model("core", "MarkdownLink")
+    link_model.objects.all().delete()
+    batch, total = [], 0
+
+    def flush():
+        nonlocal batch, total
+        link_model.objects.bulk_create(batch, ignore_conflicts=True)
+        total += len(batch)
+        batch = []
+
+    for source in SOURCES:
+        model = app_registry.get_model(RECORD_TYPES[source.record_type].model_label)
+        own = [name for name in source.markdown if _has_field(model, name)]
+        texts: dict[int, list[str]] = {}
+        for pk, *values in model._base_manager.values_list("pk", *own).iterator(batch_size):
+            texts[pk] = [value for value in values if value]
+        for child in source.child_text:
+            child_model = app_registry.get_model(child.model_label)
+            if not _has_field(child_model, child.field):
+                continue
+            rows = child_model._base_manager.values_list(child.parent, child.field)
+            for parent_id, value in rows.iterator(batch_size):
+                if value and parent_id in texts:
+                    texts[parent_id].append(value)
+        for pk, record_texts in texts.items():
+            for kind, slug in sorted(links_in(record_texts)):
+                batch.append(
+                    link_model(
+                        source_type=source.record_type,
+                        source_id=pk,
+                        target_type=kind,
+                        target_slug=slug,
+                    )
+                )
+            if len(batch) >= batch_size:
+                flush()
+    flush()
+    return total
+
+
+def _has_field(model, name: str) -> bool:
+    try:
+        model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return False
+    return True
 
 
 def _relation_fields(model, target_model, names=None):
@@ -164,17 +296,15 @@ def source_condition(source: Source, obj) -> Q | None:
             linked = child_model.objects.filter(**{model_field.name: obj}).values(child.parent)
             add(Q(pk__in=linked))
 
-    # Markdown record links, in the source's own fields and in child rows.
-    pattern = markdown_link_regex(obj)
-    if pattern:
-        for name in source.markdown:
-            add(Q(**{f"{name}__regex": pattern}))
-        for child in source.child_text:
-            child_model = apps.get_model(child.model_label)
-            linked = child_model.objects.filter(**{f"{child.field}__regex": pattern}).values(
-                child.parent
-            )
-            add(Q(pk__in=linked))
+    # Markdown record links, in the source's own fields and in child rows (stored on save).
+    target_type = record_type_for(target_model)
+    if target_type is not None and obj.slug:
+        from .models import MarkdownLink
+
+        linked = MarkdownLink.objects.to_record(target_type.slug, obj.slug).filter(
+            source_type=source.record_type
+        )
+        add(Q(pk__in=linked.values("source_id")))
 
     return condition if found else None
 

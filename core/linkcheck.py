@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import asdict, dataclass
-from urllib.parse import urlsplit
 
 from django.apps import apps
 from django.conf import settings
@@ -31,7 +30,13 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from . import editorial
-from .markdown import RECORD_LINK_PREFIXES, _parser, resolve_record_link, split_record_link
+from .markdown import (
+    RECORD_LINK_PREFIXES,
+    extract_links,
+    resolve_record_link,
+    site_path,
+    split_record_link,
+)
 from .models import LinkCheckReport, Status
 
 # Which record type each link prefix names (see core.markdown.RECORD_LINK_PREFIXES).
@@ -74,33 +79,6 @@ class Problem:
         return KIND_LABELS.get(self.kind, self.kind)
 
 
-def extract_links(text: str | None) -> list[str]:
-    """Every link target in a Markdown text, in order (inline, reference, autolink)."""
-    if not text:
-        return []
-    links = []
-    stack = list(_parser().parse(text))
-    while stack:
-        token = stack.pop(0)
-        if token.children:
-            stack[0:0] = token.children
-        if token.type == "link_open":
-            href = token.attrGet("href")
-            if href:
-                links.append(str(href))
-    return links
-
-
-def _site_path(href: str) -> str | None:
-    """The path part of a site-relative (or own-site absolute) URL, else None."""
-    if href.startswith("/") and not href.startswith("//"):
-        return urlsplit(href).path
-    site = getattr(settings, "SITE_URL", "")
-    if site and (href == site or href.startswith(site + "/")):
-        return urlsplit(href).path or "/"
-    return None
-
-
 def _record_state(label: str, slug: str) -> tuple[str, str] | None:
     """``(kind, message)`` when the record behind a link is missing or hidden."""
     model = apps.get_model(label)
@@ -127,7 +105,7 @@ def check_link(href: str) -> tuple[str, str] | None:
         if resolve_record_link(href) is None:
             return "broken-link", f"Record links of type “{prefix}:” have no page on the site."
         return _record_state(PREFIX_MODELS[prefix], slug)
-    path = _site_path(href)
+    path = site_path(href)
     if path is not None:
         try:
             match = resolve(path)

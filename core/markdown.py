@@ -7,8 +7,10 @@ editor's ``<script>`` never reaches a reader. Internal links may name records:
 """
 
 import functools
+from urllib.parse import urlsplit
 
 import nh3
+from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 from django.utils.safestring import mark_safe
 from markdown_it import MarkdownIt
@@ -93,3 +95,34 @@ def markdown_to_text(text: str | None) -> str:
     if not text:
         return ""
     return nh3.clean(_parser().render(text), tags=set()).strip()
+
+
+def extract_links(text: str | None) -> list[str]:
+    """Every link target in a Markdown text, in order (inline, reference, autolink).
+
+    Uses the renderer's own parser, so a link counts exactly when readers see
+    one: ``(program:mats)`` in plain prose or inside a code span is no link.
+    """
+    if not text:
+        return []
+    links = []
+    stack = list(_parser().parse(text))
+    while stack:
+        token = stack.pop(0)
+        if token.children:
+            stack[0:0] = token.children
+        if token.type == "link_open":
+            href = token.attrGet("href")
+            if href:
+                links.append(str(href))
+    return links
+
+
+def site_path(href: str) -> str | None:
+    """The path part of a site-relative (or own-site absolute) URL, else None."""
+    if href.startswith("/") and not href.startswith("//"):
+        return urlsplit(href).path
+    site = getattr(settings, "SITE_URL", "")
+    if site and (href == site or href.startswith(site + "/")):
+        return urlsplit(href).path or "/"
+    return None

@@ -1,10 +1,11 @@
-"""Keep the search index (``core.SearchEntry``) current as editors work.
+"""Keep the search index (``core.SearchEntry``) and the Markdown link table
+(``core.MarkdownLink``, behind "What links here") current as editors work.
 
 Connected in ``CoreConfig.ready``. A record's entry is rewritten when the
 record is saved, when one of its child rows (duties, FAQ, approaches, steps) is
 saved or deleted, and when its tags change; it is removed when the record is
 deleted. ``bulk_create``, ``QuerySet.update`` and raw SQL send no signals: run
-``manage.py rebuild_search_index`` after those. (Changes of ``status`` and
+``manage.py rebuild_search_index`` (both tables) after those. (Changes of ``status`` and
 ``publish_at`` made that way are still copied to the index on PostgreSQL, by
 triggers; see ``core.models.SearchEntryQuerySet``.) Names of related rows copied
 into a document — a role's category, an organization's type, a program's
@@ -15,15 +16,22 @@ from django.apps import apps
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from taggit.models import TaggedItem
 
-from . import search
+from . import backlinks, search
+
+# Child rows whose Markdown holds links of their parent record (FAQ answers, step bodies).
+LINK_TEXT_CHILDREN = {
+    child.model_label for source in backlinks.SOURCES for child in source.child_text
+}
 
 
 def _record_saved(sender, instance, **kwargs):
     search.index_record(instance)
+    backlinks.index_links(instance)
 
 
 def _record_deleted(sender, instance, **kwargs):
     search.unindex_record(sender, instance.pk)
+    backlinks.unindex_links(sender, instance.pk)
 
 
 def _child_changed(sender, instance, **kwargs):
@@ -31,6 +39,13 @@ def _child_changed(sender, instance, **kwargs):
     parent_pk = getattr(instance, fk_attname, None)
     if parent_pk is not None:
         search.reindex_by_pk(parent_type, parent_pk)
+        if sender._meta.label in LINK_TEXT_CHILDREN:
+            backlinks.index_links_by_pk(parent_type, parent_pk)
+
+
+def rebuild_derived_tables() -> tuple[dict[str, int], int]:
+    """Rebuild the search index and the link table: ``(entries per type, links)``."""
+    return search.rebuild_index(), backlinks.rebuild_links()
 
 
 def _tags_changed(sender, instance, action, reverse, **kwargs):

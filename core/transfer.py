@@ -472,10 +472,11 @@ class _Importer:
 
 @contextlib.contextmanager
 def _search_index_deferred():
-    """Pause the per-save search indexing signals; the caller rebuilds once at the end.
+    """Pause the per-save indexing signals; the caller rebuilds once at the end.
 
-    Re-indexing a record on every child row and tag write makes a large import
-    slow; one ``rebuild_index()`` afterwards gives the same index.
+    Re-indexing a record (search entry, Markdown links) on every child row and
+    tag write makes a large import slow; one ``rebuild_derived_tables()``
+    afterwards gives the same tables.
     """
     try:
         from django.db.models.signals import m2m_changed, post_delete, post_save
@@ -500,7 +501,7 @@ def _search_index_deferred():
     for signal, sender, uid in receivers:
         signal.disconnect(sender=sender, dispatch_uid=uid)
     try:
-        yield search.rebuild_index
+        yield signals.rebuild_derived_tables
     finally:
         reconnect()
 

@@ -1,12 +1,11 @@
 """What links here: backlinks from relations, guide steps and Markdown links."""
 
-import re
-
 import pytest
 
 from careers.models import RolePathwayItem
-from core.backlinks import SOURCES, backlinks_for, markdown_link_regex
-from core.models import Status
+from core.api.registry import record_type_for
+from core.backlinks import SOURCES, backlinks_for, links_in, rebuild_links
+from core.models import MarkdownLink, Status
 from guides.models import GuideStep
 
 from .factories import (
@@ -165,14 +164,102 @@ def test_each_record_appears_once_per_group():
     assert backlinks_for(program) == {"Guides": [guide], "Roles": [role]}
 
 
-def test_markdown_link_regex_is_anchored():
-    program = ProgramFactory.build(slug="mats")
-    pattern = markdown_link_regex(program)
-    assert re.search(pattern, "[x](program:mats)")
-    assert re.search(pattern, "[x]: program:mats\nmore")
-    assert re.search(pattern, "[x]: program:mats")
-    assert not re.search(pattern, "[x](program:mats-2)")
-    assert not re.search(pattern, "[x](role:mats)")
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("[x](program:mats)", {("program", "mats")}),
+        ('[x](program:mats "title")', {("program", "mats")}),
+        ("<program:mats>", {("program", "mats")}),
+        ("[x][m]\n\n[m]: program:mats", {("program", "mats")}),
+        (
+            "[x](org:redwood) and [y](organization:far)",
+            {("organization", "redwood"), ("organization", "far")},
+        ),
+        ("[x](/programs/mats/)", {("program", "mats")}),
+        (
+            "[x](https://fieldguide.example/failure-modes/reward-hacking/)",
+            {("failure-mode", "reward-hacking")},
+        ),
+        ("[x](program:mats-2)", {("program", "mats-2")}),
+        # Not links to a record:
+        ("(program:mats) in prose", set()),
+        ("`[x](program:mats)` in code", set()),
+        ("[x](progam:mats) [y](/roles/) [z](https://example.com/programs/mats/)", set()),
+        ("[x](program:has/slash) [y](program:bad slug)", set()),
+        ("[x](/nowhere/at/all/)", set()),
+    ],
+)
+def test_links_in_finds_exactly_what_readers_see_as_record_links(settings, text, expected):
+    settings.SITE_URL = "https://fieldguide.example"
+    assert links_in([text]) == expected
+
+
+def test_saving_a_record_stores_its_outgoing_links():
+    role = RoleFactory(overview="[MATS](program:mats)", career_outlook="[R](org:redwood)")
+    assert stored(role) == {("program", "mats"), ("organization", "redwood")}
+
+    role.overview = "No links any more."
+    role.save()
+    assert stored(role) == {("organization", "redwood")}
+
+    role.delete()
+    assert not MarkdownLink.objects.exists()
+
+
+def test_child_rows_links_belong_to_their_parent():
+    role = RoleFactory()
+    faq = role.faqs.create(question="How?", answer="Apply to [MATS](program:mats).")
+    guide = GuideFactory()
+    step = GuideStepFactory(guide=guide, body="Read [this](paper:risks).")
+    assert stored(role) == {("program", "mats")}
+    assert stored(guide) == {("paper", "risks")}
+
+    faq.answer = "Apply to [ARENA](program:arena)."
+    faq.save()
+    step.delete()
+    assert stored(role) == {("program", "arena")}
+    assert stored(guide) == set()
+
+
+def test_a_link_written_before_its_target_exists_counts_once_it_exists():
+    role = RoleFactory(overview="[Soon](program:soon)")
+    program = ProgramFactory(slug="soon")
+    assert backlinks_for(program) == {"Roles": [role]}
+
+
+def test_rebuild_gives_the_same_table_as_the_signals():
+    RoleFactory(overview="[MATS](program:mats)").faqs.create(question="?", answer="<org:x>")
+    GuideStepFactory(body="[p](paper:p) [q](/papers/q/)")
+    FailureModeFactory(why_it_matters="[a](agenda:control)")
+    before = set(MarkdownLink.objects.values_list(*LINK_COLUMNS))
+    assert len(before) == 5
+
+    MarkdownLink.objects.all().delete()
+    assert rebuild_links() == 5
+    assert set(MarkdownLink.objects.values_list(*LINK_COLUMNS)) == before
+
+
+def test_markdown_links_from_bulk_imports_appear_after_a_rebuild():
+    from django.core.management import call_command
+
+    from guides.models import Paper
+
+    program = ProgramFactory(slug="mats")
+    paper = PaperFactory.build(description="[MATS](program:mats)", status=Status.PUBLISHED)
+    Paper.objects.bulk_create([paper])  # no signals
+    assert backlinks_for(program) == {}
+    call_command("rebuild_search_index", verbosity=0)
+    assert names(backlinks_for(program)) == {"Papers and books": [paper.name]}
+
+
+LINK_COLUMNS = ("source_type", "source_id", "target_type", "target_slug")
+
+
+def stored(record):
+    rows = MarkdownLink.objects.filter(
+        source_id=record.pk, source_type=record_type_for(record).slug
+    )
+    return set(rows.values_list("target_type", "target_slug"))
 
 
 def test_every_markdown_field_is_scanned():
