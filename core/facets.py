@@ -61,30 +61,47 @@ FACET_OPTION_LIMIT = 15
 
 
 def build_facet(
-    request, name, label, choices, counts, *, show_empty=False, limit=FACET_OPTION_LIMIT
+    request,
+    name,
+    label,
+    choices,
+    counts,
+    *,
+    show_empty=False,
+    limit=FACET_OPTION_LIMIT,
+    hidden_count=0,
 ) -> Facet:
     """A facet for parameter ``name`` from ``choices`` (``[(value, label), ...]``).
 
     Options without results are left out unless ``show_empty`` or selected. A long
     list keeps its ``limit`` largest options (and the selected one) in their
     original order, so a facet over thousands of records stays readable and small.
+    ``hidden_count`` adds options the caller left out before (``related_facet``).
     """
     current = request.GET.get(name, "")
-    options = []
+    candidates = []  # (value, label, count, selected): URLs are built for the kept ones only
     for value, text in choices:
         value = str(value)
         count = counts.get(value, 0)
         selected = value == current
-        if not count and not selected and not show_empty:
-            continue
-        url = url_with(request, **{name: None if selected else value})
-        options.append(FacetOption(value, str(text), count, selected, url))
-    hidden = 0
-    if limit and len(options) > limit:
-        ranked = sorted(range(len(options)), key=lambda i: -options[i].count)
-        keep = set(ranked[:limit]) | {i for i, option in enumerate(options) if option.selected}
-        hidden = len(options) - len(keep)
-        options = [option for i, option in enumerate(options) if i in keep]
+        if count or selected or show_empty:
+            candidates.append((value, text, count, selected))
+    hidden = hidden_count
+    if limit and len(candidates) > limit:
+        ranked = sorted(range(len(candidates)), key=lambda i: -candidates[i][2])
+        keep = set(ranked[:limit]) | {i for i, row in enumerate(candidates) if row[3]}
+        hidden += len(candidates) - len(keep)
+        candidates = [row for i, row in enumerate(candidates) if i in keep]
+    options = [
+        FacetOption(
+            value,
+            str(text),
+            count,
+            selected,
+            url_with(request, **{name: None if selected else value}),
+        )
+        for value, text, count, selected in candidates
+    ]
     clear_url = url_with(request, **{name: None})
     return Facet(
         name=name, label=str(label), options=options, clear_url=clear_url, hidden_count=hidden
@@ -93,8 +110,79 @@ def build_facet(
 
 def count_by(queryset, lookup: str) -> dict[str, int]:
     """``{value: number of distinct records}`` for ``lookup`` — one query."""
-    rows = queryset.order_by().values(lookup).annotate(n=Count("pk", distinct=True))
+    queryset = queryset.order_by()
+    grouped = queryset.values(lookup)
+    # COUNT(DISTINCT id) only when a join can repeat a record (it sorts every row).
+    distinct = len(grouped.query.alias_map) > 1 or len(queryset.query.alias_map) > 1
+    rows = grouped.annotate(n=Count("pk", distinct=distinct))
     return {str(row[lookup]): row["n"] for row in rows if row[lookup] not in (None, "")}
+
+
+def _m2m_columns(model, relation: str):
+    """``(through model, column to model, column to the related model)`` of an M2M.
+
+    ``relation`` may be a many-to-many field of ``model`` (``Paper.organizations``)
+    or the reverse side of one (``Organization.roles``).
+    """
+    field = model._meta.get_field(relation)
+    if field.concrete:
+        return field.remote_field.through, field.m2m_column_name(), field.m2m_reverse_name()
+    forward = field.remote_field  # the ManyToManyField on the other model
+    through = forward.remote_field.through
+    return through, forward.m2m_reverse_name(), forward.m2m_column_name()
+
+
+def related_counts(queryset, relation: str, published) -> dict[int, int]:
+    """``{related pk: number of records}`` over a many-to-many ``relation`` — one query.
+
+    Counts rows of the link table (one per record and related record), limited
+    to the records of ``queryset`` and the related records of ``published``:
+    it groups by an integer column and needs no ``DISTINCT``, unlike grouping
+    the records joined to the related table by its slug and name.
+    """
+    through, own, other = _m2m_columns(queryset.model, relation)
+    rows = (
+        through.objects.filter(
+            **{f"{own}__in": queryset.order_by().values("pk")},
+            **{f"{other}__in": published.order_by().values("pk")},
+        )
+        .values(other)
+        .annotate(n=Count("pk"))
+        .values_list(other, "n")
+    )
+    return dict(rows)
+
+
+def related_facet(
+    request,
+    name,
+    label,
+    queryset,
+    relation: str,
+    published,
+    *,
+    selected=None,
+    order_by=("name",),
+    limit=FACET_OPTION_LIMIT,
+) -> Facet:
+    """A facet over a many-to-many relation with thousands of possible options.
+
+    Two queries whatever the size: the counts (``related_counts``), then slug
+    and name of the ``limit`` largest options (and the ``selected`` record) —
+    never the names of every related record.
+    """
+    counts = related_counts(queryset, relation, published)
+    keep = sorted(counts, key=lambda pk: -counts[pk])[:limit] if limit else list(counts)
+    hidden = len(counts) - len(keep)
+    if selected is not None and selected.pk not in keep:
+        keep.append(selected.pk)
+        hidden -= selected.pk in counts
+    rows = published.filter(pk__in=keep).order_by(*order_by).values_list("pk", "slug", "name")
+    choices, slug_counts = [], {}
+    for pk, slug, text in rows:
+        choices.append((slug, text))
+        slug_counts[slug] = counts.get(pk, 0)
+    return build_facet(request, name, label, choices, slug_counts, limit=None, hidden_count=hidden)
 
 
 def queryset_without(filterset, name: str):

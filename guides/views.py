@@ -13,7 +13,13 @@ from django.views.generic import DetailView, ListView
 from careers.models import Program, Role
 from core.api.registry import absolute_url
 from core.backlinks import BacklinksMixin
-from core.facets import FilteredListView, build_facet, count_by, queryset_without
+from core.facets import (
+    FilteredListView,
+    build_facet,
+    count_by,
+    queryset_without,
+    related_facet,
+)
 from core.markdown import markdown_to_text
 from core.redirects import CitationMixin, SlugHistoryRedirectMixin
 from core.views import BreadcrumbMixin, SafePaginator
@@ -168,9 +174,10 @@ class AgendaDetailView(SectionDetailView):
 class PaperListView(FilteredListView):
     """Papers and books filtered by agenda, organization, year and kind.
 
-    Queries (constant): up to two to validate slugs, four facet queries (each
-    gives its options and counts at once), one count, one page, one for the
-    cards' agendas.
+    Queries (constant): up to two to validate slugs; six for the facets (agenda
+    and organization: counts from the link table, then names of the largest
+    options only; year and kind: one count each), one count, one page, one for
+    the cards' agendas.
     """
 
     template_name = "guides/paper_list.html"
@@ -195,36 +202,28 @@ class PaperListView(FilteredListView):
     def get_facets(self, filterset):
         request = self.request
         cleaned = getattr(filterset.form, "cleaned_data", {})
-        agenda_rows = related_facet_rows(
-            queryset_without(filterset, "agenda"), "agendas", published_agendas()
-        )
-        agendas = sorted(agenda_rows, key=lambda row: (row["order"], row["name"]))
-        org_rows = related_facet_rows(
-            queryset_without(filterset, "organization"),
-            "organizations",
-            Organization.objects.published(),
-        )
-        orgs = sorted(org_rows, key=lambda row: row["name"].casefold())
-        # A chosen agenda or organization stays listed even when nothing matches now.
-        for rows, chosen in ((agendas, cleaned.get("agenda")), (orgs, cleaned.get("organization"))):
-            if chosen and chosen.slug not in {row["slug"] for row in rows}:
-                rows.append({"slug": chosen.slug, "name": chosen.name, "n": 0})
         year_counts = count_by(queryset_without(filterset, "year"), "year")
         years = sorted(year_counts, reverse=True)
         return [
-            build_facet(
+            # A chosen agenda or organization stays listed even when nothing matches now.
+            related_facet(
                 request,
                 "agenda",
                 "Research agenda",
-                [(row["slug"], row["name"]) for row in agendas],
-                {row["slug"]: row["n"] for row in agenda_rows},
+                queryset_without(filterset, "agenda"),
+                "agendas",
+                published_agendas(),
+                selected=cleaned.get("agenda"),
+                order_by=("order", "name"),
             ),
-            build_facet(
+            related_facet(
                 request,
                 "organization",
                 "Organization",
-                [(row["slug"], row["name"]) for row in orgs],
-                {row["slug"]: row["n"] for row in org_rows},
+                queryset_without(filterset, "organization"),
+                "organizations",
+                Organization.objects.published(),
+                selected=cleaned.get("organization"),
             ),
             build_facet(request, "year", "Year", [(y, y) for y in years], year_counts),
             build_facet(
@@ -235,23 +234,6 @@ class PaperListView(FilteredListView):
                 count_by(queryset_without(filterset, "kind"), "kind"),
             ),
         ]
-
-
-def related_facet_rows(papers, relation: str, published) -> list[dict]:
-    """``[{"slug", "name", "order"?, "n"}]`` for the published records ``papers`` link to.
-
-    One query gives a facet's options and their counts together.
-    """
-    fields = {"slug": f"{relation}__slug", "name": f"{relation}__name"}
-    if relation == "agendas":
-        fields["order"] = f"{relation}__order"
-    rows = (
-        papers.filter(**{f"{relation}__in": published.values("pk")})
-        .order_by()
-        .values(*fields.values())
-        .annotate(n=Count("pk", distinct=True))
-    )
-    return [{key: row[lookup] for key, lookup in fields.items()} | {"n": row["n"]} for row in rows]
 
 
 class PaperDetailView(SectionDetailView):

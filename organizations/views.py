@@ -7,7 +7,13 @@ from django_countries import countries
 
 from careers.models import Program, Role
 from core.backlinks import BacklinksMixin
-from core.facets import FilteredListView, build_facet, count_by, queryset_without
+from core.facets import (
+    FilteredListView,
+    build_facet,
+    count_by,
+    queryset_without,
+    related_facet,
+)
 from core.markdown import markdown_to_text
 from core.redirects import CitationMixin, SlugHistoryRedirectMixin
 from core.views import BreadcrumbMixin
@@ -49,8 +55,7 @@ class OrganizationListView(FilteredListView):
     def get_facets(self, filterset):
         request = self.request
         types = [(t.slug, t.label) for t in OrganizationType.objects.all()]
-        agendas = [(a.slug, a.name) for a in ResearchAgenda.objects.published()]
-        roles = list(Role.objects.published().order_by("name").values_list("slug", "name"))
+        cleaned = getattr(filterset.form, "cleaned_data", {})
         without_runs_program = queryset_without(filterset, "runs_program")
         organizers = Program.objects.published().filter(organizer__isnull=False).values("organizer")
         runs_program = without_runs_program.filter(pk__in=organizers).count()
@@ -76,19 +81,24 @@ class OrganizationListView(FilteredListView):
                 types,
                 count_by(queryset_without(filterset, "type"), "type__slug"),
             ),
-            build_facet(
+            related_facet(
                 request,
                 "agenda",
                 "Research agenda",
-                agendas,
-                count_by(queryset_without(filterset, "agenda"), "agendas__slug"),
+                queryset_without(filterset, "agenda"),
+                "agendas",
+                ResearchAgenda.objects.published(),
+                selected=cleaned.get("agenda"),
+                order_by=("order", "name"),
             ),
-            build_facet(
+            related_facet(
                 request,
                 "role",
                 "Hires for",
-                roles,
-                count_by(queryset_without(filterset, "role"), "roles__slug"),
+                queryset_without(filterset, "role"),
+                "roles",
+                Role.objects.published(),
+                selected=cleaned.get("role"),
             ),
             build_facet(
                 request,

@@ -4,6 +4,7 @@ import pytest
 from django.http import QueryDict
 from django.test import RequestFactory
 
+from careers.models import Role
 from core.facets import count_by, queryset_without
 from core.models import Status
 from organizations.filters import OrganizationFilter
@@ -119,3 +120,66 @@ def test_api_feed_and_export_use_the_same_filters(client, world):
     assert "/organizations/lab-gb/" in feed and "/organizations/lab-us/" not in feed
     export = client.get(f"/organizations/export.json?{query}").json()
     assert [row["slug"] for row in export] == ["lab-gb"]
+
+
+# -- facets over many-to-many relations with thousands of options -------------
+
+
+def test_related_counts_match_distinct_counts_over_the_join_both_directions():
+    from core.facets import related_counts
+    from guides.models import Paper
+
+    from .factories import PaperFactory
+
+    orgs = OrganizationFactory.create_batch(4)
+    draft_org = OrganizationFactory(status=Status.DRAFT)
+    for i in range(9):
+        paper = PaperFactory(status=Status.DRAFT if i == 8 else Status.PUBLISHED)
+        paper.organizations.add(*orgs[: 1 + i % 4], draft_org)
+    papers = Paper.objects.published()
+    published_orgs = Organization.objects.published()
+
+    counts = related_counts(papers, "organizations", published_orgs)
+
+    expected = {
+        org.pk: papers.filter(organizations=org).distinct().count()
+        for org in orgs
+        if papers.filter(organizations=org).exists()
+    }
+    assert counts == expected == {orgs[0].pk: 8, orgs[1].pk: 6, orgs[2].pk: 4, orgs[3].pk: 2}
+    # The reverse side of a relation (Organization.roles ← Role.hiring_organizations).
+    role = RoleFactory()
+    role.hiring_organizations.add(orgs[0], orgs[1])
+    assert related_counts(published_orgs, "roles", Role.objects.published()) == {role.pk: 2}
+
+
+def test_related_facet_keeps_the_largest_options_and_the_selected_one():
+    from core.facets import related_facet
+
+    agendas = [ResearchAgendaFactory(name=f"Agenda {i:02}") for i in range(6)]
+    orgs = OrganizationFactory.create_batch(6)
+    for i, agenda in enumerate(agendas[1:], start=1):
+        agenda.key_organizations.add(*orgs[:i])  # agenda i has i organizations
+    request = RequestFactory().get("/organizations/", {"agenda": agendas[0].slug})
+    published = type(agendas[0]).objects.published()
+
+    facet = related_facet(
+        request,
+        "agenda",
+        "Research agenda",
+        Organization.objects.published(),
+        "agendas",
+        published,
+        selected=agendas[0],
+        limit=3,
+    )
+
+    assert [(o.label, o.count, o.selected) for o in facet.options] == [
+        ("Agenda 00", 0, True),  # chosen, nothing matches: still listed
+        ("Agenda 03", 3, False),
+        ("Agenda 04", 4, False),
+        ("Agenda 05", 5, False),
+    ]
+    assert facet.hidden_count == 2  # agendas 01 and 02
+    assert facet.options[1].url == f"/organizations/?agenda={agendas[3].slug}"
+    assert facet.options[0].url == "/organizations/"
