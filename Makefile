@@ -11,7 +11,7 @@ PORT ?= 8000
 # Local development runs with DEBUG on; production sets its own environment.
 DEV_ENV := DEBUG=$${DEBUG:-1}
 
-.PHONY: help install run migrate demo admin-user test test-browser lint format check clean browser-deps bench bench-search load-test
+.PHONY: help install run migrate demo admin-user test test-browser lint format check clean browser-deps bench-deps bench bench-search load-test
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  \033[36m%-14s\033[0m %s\n", $$1, $$2}'
@@ -58,13 +58,16 @@ check: install ## Django system checks and a pending-migrations check
 	$(DEV_ENV) $(BIN)/python manage.py check
 	$(DEV_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
 
-bench: install ## Site benchmark: synthetic data in PostgreSQL, gunicorn, wrk (see docs/performance.md)
+bench-deps: ## Install wrk (Debian package) for the benchmarks
+	bash .ci/bench-deps
+
+bench: install bench-deps ## Site benchmark: synthetic data in PostgreSQL, gunicorn, wrk (see docs/performance.md)
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 bench-search: install ## Search latency benchmark at 10,000+ records on PostgreSQL
 	$(BIN)/python bench/search_bench.py --fresh
 
-load-test: install ## 60-second load run against the main pages; fails on any error response
+load-test: install bench-deps ## 60-second load run against the main pages; fails on any error response
 	bash bench/load_test.sh
 
 clean: ## Remove the virtualenv, the SQLite database and collected static files

@@ -8,6 +8,17 @@
 -- and WhiteNoise then send compressed bodies); BENCH_ACCEPT_ENCODING overrides
 -- it, an empty value sends no such header.
 
+--
+-- Each request asks for "Connection: close" unless BENCH_KEEPALIVE=1: with
+-- keep-alive, wrk opens its connections once and the gunicorn workers split
+-- them at random (8:0 or 4:4), which alone moved the same page — /healthz
+-- included — between ~500 and ~1,500 req/s from one run to the next. A new
+-- connection per request is spread over the workers by the kernel, as a load
+-- balancer's requests would be; every page, the trivial view included, pays
+-- the same loopback connect.
+
+if os.getenv("BENCH_KEEPALIVE") ~= "1" then wrk.headers["Connection"] = "close" end
+
 local encoding = os.getenv("BENCH_ACCEPT_ENCODING")
 if encoding == nil then encoding = "gzip" end
 if encoding ~= "" then wrk.headers["Accept-Encoding"] = encoding end

@@ -20,7 +20,8 @@ What it does:
    settings (``DEBUG=0``; HTTPS redirect off for loopback) on 127.0.0.1:8100,
    2 workers × 2 threads (gthread), worker recycling off so memory can be read
    after every page type; warms each URL with 2 s of load, then runs
-   ``wrk -t1 -c8 -d4s`` per URL in 3 rounds over all URLs (the median round
+   ``wrk -t1 -c8 -d4s`` per URL (a new connection per request, see
+   ``bench/pages.lua``; ``BENCH_KEEPALIVE=1`` keeps connections) in 3 rounds over all URLs (the median round
    is reported: on a shared machine a burst of outside load then spoils one
    round of each page, not all of one page) and reads every worker's
    ``VmRSS``/``VmHWM``;
@@ -59,7 +60,7 @@ from urllib.parse import urlparse
 ROOT = Path(__file__).resolve().parent.parent
 PY = str(ROOT / ".venv" / "bin" / "python")
 GUNICORN = str(ROOT / ".venv" / "bin" / "gunicorn")
-WRK = shutil.which("wrk") or "/usr/bin/wrk"
+WRK = shutil.which("wrk")
 LUA = str(ROOT / "bench" / "pages.lua")
 
 DEFAULT_DATABASE = "postgres://postgres@127.0.0.1:5432/fieldguide_bench_site"
@@ -655,6 +656,8 @@ def main() -> None:
     )
     parser.add_argument("--json", help="Write the raw results to this file.")
     args = parser.parse_args()
+    if WRK is None:
+        sys.exit("wrk is not installed: run `make bench-deps` (Debian's wrk package).")
 
     started = time.perf_counter()
     workdir = Path(tempfile.mkdtemp(prefix="fieldguide-bench-"))

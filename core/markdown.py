@@ -7,6 +7,7 @@ editor's ``<script>`` never reaches a reader. Internal links may name records:
 """
 
 import functools
+import re
 from urllib.parse import urlsplit
 
 import nh3
@@ -97,14 +98,17 @@ def markdown_to_text(text: str | None) -> str:
     return nh3.clean(_parser().render(text), tags=set()).strip()
 
 
+_MAY_LINK_RE = re.compile(r"\]\(|<|\]:")
+
+
 def extract_links(text: str | None) -> list[str]:
     """Every link target in a Markdown text, in order (inline, reference, autolink).
 
     Uses the renderer's own parser, so a link counts exactly when readers see
     one: ``(program:mats)`` in plain prose or inside a code span is no link.
     """
-    if not text:
-        return []
+    if not text or not _MAY_LINK_RE.search(text):
+        return []  # no "](", "<" or "]:": no inline link, autolink or reference definition
     links = []
     stack = list(_parser().parse(text))
     while stack:

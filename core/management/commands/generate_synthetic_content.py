@@ -223,6 +223,7 @@ class Command(BaseCommand):
         self.sizes = scaled(scale)
         self.verbose = options["verbosity"] >= 1
         self.written: dict[str, int] = {}
+        self.link_targets: list[str] = []  # "paper:slug" of every record so far
 
         existing = Organization.objects.filter(slug__regex=SLUG_REGEX).exists()
         if existing and not options["flush"]:
@@ -299,15 +300,29 @@ class Command(BaseCommand):
         rows = (through(**{source: a, target: b}) for a, b in dict.fromkeys(pairs))
         self.bulk(through, rows, label or f"links: {field.model.__name__}.{field.name}")
 
-    def common(self, index: int, name: str) -> dict:
+    def common(self, index: int, name: str, link_prefix: str) -> dict:
+        slug = f"{slugify(name)[:150]}{SLUG_MARK}{index}"
+        self.link_targets.append(f"{link_prefix}:{slug}")
         return {
             "name": name,
-            "slug": f"{slugify(name)[:150]}{SLUG_MARK}{index}",
+            "slug": slug,
             "summary": self.text.sentence(self.rng.randint(10, 20))[:300],
             "status": Status.PUBLISHED,
             "publish_at": self.now - timedelta(days=self.rng.randint(1, 730)),
             "last_reviewed": (self.now - timedelta(days=self.rng.randint(0, 400))).date(),
         }
+
+    def with_links(self, markdown: str) -> str:
+        """``markdown``, a third of the time followed by record links (``[x](paper:slug)``).
+
+        Targets are records generated earlier, so "What links here" has Markdown
+        links to find, as on the real site.
+        """
+        if not self.link_targets or self.rng.random() >= 1 / 3:
+            return markdown
+        targets = self.rng.sample(self.link_targets, min(3, len(self.link_targets)))
+        links = ", ".join(f"[{self.text.topic()}]({target})" for target in targets)
+        return f"{markdown}\n\nSee also {links}."
 
     def sample(self, pks, low: int, high: int) -> list[int]:
         k = min(len(pks), self.rng.randint(low, high))
@@ -411,9 +426,9 @@ class Command(BaseCommand):
                 founded = rng.randint(1950, 2024)
                 defunct = rng.random() < 0.06
                 yield Organization(
-                    **self.common(i, name),
+                    **self.common(i, name, "org"),
                     type_id=rng.choice(self.org_types),
-                    description=text.markdown(2),
+                    description=self.with_links(text.markdown(2)),
                     website=f"https://example.org/org/{i}",
                     careers_url=f"https://example.org/org/{i}/careers"
                     if rng.random() < 0.5
@@ -439,12 +454,12 @@ class Command(BaseCommand):
             for i in range(self.sizes["agendas"]):
                 name = f"{rng.choice(ADJECTIVES)} {TOPICS[i % len(TOPICS)]}"
                 yield ResearchAgenda(
-                    **self.common(i, name),
+                    **self.common(i, name, "agenda"),
                     goal=text.sentence(20),
                     key_bet=text.sentence(18),
                     if_you_believe=text.words(12),
                     key_insight=text.markdown(1),
-                    description=text.markdown(3),
+                    description=self.with_links(text.markdown(3)),
                     open_questions=text.markdown(1),
                     how_to_contribute=text.markdown(1),
                     background_fit=text.markdown(1),
@@ -485,7 +500,7 @@ class Command(BaseCommand):
                 noun = rng.choice(PAPER_NOUNS).lower()
                 name = f"{rng.choice(ADJECTIVES)} {text.topic()}: a {noun} of {text.topic()}"
                 yield Paper(
-                    **self.common(i, name),
+                    **self.common(i, name, "paper"),
                     authors=", ".join(rng.sample(AUTHORS, rng.randint(1, 4))),
                     year=min(2025, int(2025 - rng.expovariate(1 / 4))),
                     kind=rng.choice(kinds),
@@ -493,7 +508,7 @@ class Command(BaseCommand):
                     venue=rng.choice(VENUES),
                     url=f"https://example.org/paper/{i}",
                     reading_minutes=rng.randint(5, 240),
-                    description=text.markdown(1),
+                    description=self.with_links(text.markdown(1)),
                 )
 
         self.paper_pks = self.bulk(Paper, rows())
@@ -515,8 +530,8 @@ class Command(BaseCommand):
             for i in range(self.sizes["failure_modes"]):
                 name = f"{rng.choice(ADJECTIVES)} {text.topic()} failure"
                 yield FailureMode(
-                    **self.common(i, name),
-                    body=text.markdown(3),
+                    **self.common(i, name, "failure-mode"),
+                    body=self.with_links(text.markdown(3)),
                     why_it_matters=text.markdown(1),
                 )
 
@@ -540,14 +555,14 @@ class Command(BaseCommand):
                 weeks = rng.choice([None, 2, 4, 8, 10, 12, 26, 52])
                 name = f"{rng.choice(ADJECTIVES)} {text.topic().capitalize()} {kind.capitalize()}"
                 yield Program(
-                    **self.common(i, name),
+                    **self.common(i, name, "program"),
                     kind=kind,
                     format=rng.choice(Program.Format.values),
                     cost=rng.choice(Program.Cost.values),
                     duration=f"{weeks} weeks" if weeks else "",
                     duration_weeks=weeks,
                     location=rng.choice(PLACES),
-                    description=text.markdown(2),
+                    description=self.with_links(text.markdown(2)),
                     organizer_id=rng.choice(self.org_pks) if rng.random() < 0.85 else None,
                     website=f"https://example.org/program/{i}",
                     application_deadline=(self.now + timedelta(days=rng.randint(-60, 200))).date(),
@@ -573,9 +588,9 @@ class Command(BaseCommand):
                 high = low + rng.choice([20_000, 50_000, 100_000]) if low else None
                 name = f"{rng.choice(SENIORITY)}{rng.choice(ROLE_TITLES)}, {text.topic()}"
                 yield Role(
-                    **self.common(i, name),
+                    **self.common(i, name, "role"),
                     category_id=category,
-                    overview=text.markdown(2),
+                    overview=self.with_links(text.markdown(2)),
                     typical_education=text.sentence(),
                     typical_experience=text.sentence(),
                     key_certifications=text.sentence(8),
@@ -585,7 +600,7 @@ class Command(BaseCommand):
                     salary_min=low,
                     salary_max=high,
                     salary_currency=rng.choice(["USD", "USD", "GBP", "EUR"]),
-                    career_outlook=text.markdown(1),
+                    career_outlook=self.with_links(text.markdown(1)),
                     cover_letter=text.markdown(2),
                 )
 
@@ -657,7 +672,7 @@ class Command(BaseCommand):
                 depth = rng.choice(["short", "deep", "practical"])
                 name = f"Getting into {text.topic()}: a {depth} path"
                 yield Guide(
-                    **self.common(i, name),
+                    **self.common(i, name, "guide"),
                     audience=rng.choice(["Researchers", "Engineers", "Policy people", "Everyone"]),
                     intro=text.markdown(2),
                     order=i,
