@@ -191,7 +191,12 @@ class ReviewDueFilter(admin.SimpleListFilter):
 
 
 class HistoryCompareMixin:
-    """A "Compare versions" page and revert that also restores child rows."""
+    """A "Compare versions" page and revert that also restores links and child rows.
+
+    The revert form starts from the version's values *and* its many-to-many
+    links (``editorial.version_links``), so saving it puts the old links back
+    like every other field; child rows (and their links) are restored after.
+    """
 
     object_history_template = "admin/editorial/object_history.html"
     object_history_list_template = "admin/editorial/object_history_list.html"
@@ -208,6 +213,24 @@ class HistoryCompareMixin:
             )
         ]
         return compare + super().get_urls()
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form_class = super().get_form(request, obj, change, **kwargs)
+        version = getattr(request, "_reverting_to", None)
+        if version is None:
+            return form_class
+        links = editorial.version_links(version)
+
+        class RevertForm(form_class):
+            def __init__(self, *args, **form_kwargs):
+                super().__init__(*args, **form_kwargs)
+                if not self.is_bound:  # a submitted form keeps what the editor chose
+                    for name, pks in links.items():
+                        if name in self.fields:
+                            self.initial[name] = pks
+
+        RevertForm.__name__ = form_class.__name__
+        return RevertForm
 
     def _history_records(self, object_id):
         history = self.model.history
@@ -310,6 +333,7 @@ class HistoryCompareMixin:
         ).first()
         if version is None:
             raise Http404("Unknown version")
+        request._reverting_to = version  # read by get_form (the form's initial links)
         context = {
             "child_labels": [
                 str(child._meta.verbose_name_plural)

@@ -15,6 +15,7 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils import timezone
 from django.utils.formats import date_format
+from simple_history import utils as simple_history_utils
 from simple_history.models import DeletedObject
 
 from . import editorial
@@ -140,6 +141,35 @@ def field_change(model_field, name: str, old_value, new_value) -> FieldChange:
     return change
 
 
+def _linked_names(model_field, rows) -> list[str]:
+    """Names of the records in a version's link rows (``diff_against`` gives dicts)."""
+    target = simple_history_utils.get_m2m_reverse_field_name(model_field)
+    return sorted((str(row[target]) for row in rows), key=str.casefold)
+
+
+def _names_of(model_field, pks) -> list[str]:
+    records = model_field.related_model._default_manager.filter(pk__in=pks)
+    return sorted((str(record) for record in records), key=str.casefold)
+
+
+def links_change(model_field, old: list[str], new: list[str]) -> FieldChange:
+    """A many-to-many field's change: the linked records, removed ones struck out."""
+    segments = []
+    for name in sorted(set(old) | set(new), key=str.casefold):
+        if segments:
+            segments.append(Segment("equal", "; "))
+        op = "equal" if name in old and name in new else ("delete" if name in old else "insert")
+        segments.append(Segment(op, name))
+    label = str(model_field.verbose_name)
+    return FieldChange(
+        field=model_field.name,
+        label=label[:1].upper() + label[1:],
+        old=", ".join(old) or EMPTY,
+        new=", ".join(new) or EMPTY,
+        segments=segments,
+    )
+
+
 def _clip(text: str, limit: int = 500) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
@@ -154,6 +184,12 @@ def _get_field(model, name):
 def _child_label(row) -> str:
     text = str(row)
     return text if len(text) <= 80 else text[:79] + "…"
+
+
+def _row_links(row) -> dict[str, list[int]]:
+    """Links of a child row: as of its version (``as_of`` rows) or live."""
+    version = getattr(row, "_history", None)
+    return editorial.version_links(version) if version is not None else editorial.live_links(row)
 
 
 def _compare_children(model, object_id, old_when, new_when) -> list[ChildSection]:
@@ -179,6 +215,12 @@ def _compare_children(model, object_id, old_when, new_when) -> list[ChildSection
                 for f in fields
                 if getattr(old, f.attname) != getattr(row, f.attname)
             ]
+            old_links, new_links = _row_links(old), _row_links(row)
+            diffs += [
+                links_change(f, _names_of(f, old_links[f.name]), _names_of(f, new_links[f.name]))
+                for f in editorial.tracked_links(child_model)
+                if sorted(old_links[f.name]) != sorted(new_links[f.name])
+            ]
             if diffs:
                 changes.append(ChildChange("changed", _child_label(row), diffs))
         for pk, row in old_rows.items():
@@ -194,7 +236,11 @@ def compare_versions(model, old, new) -> Comparison:
     delta = new.diff_against(old, foreign_keys_are_objs=True)
     order = {f.name: i for i, f in enumerate(model._meta.get_fields())}
     fields = [
-        field_change(_get_field(model, c.field), c.field, c.old, c.new)
+        links_change(
+            model_field, _linked_names(model_field, c.old), _linked_names(model_field, c.new)
+        )
+        if getattr(model_field := _get_field(model, c.field), "many_to_many", False)
+        else field_change(model_field, c.field, c.old, c.new)
         for c in sorted(delta.changes, key=lambda c: order.get(c.field, 1_000))
     ]
     object_id = new.instance.pk

@@ -24,6 +24,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history import utils as simple_history_utils
 
 from .models import ContentModel, OrderedChild, Status
 
@@ -230,6 +231,36 @@ def version_window_end(history_record) -> datetime.datetime | None:
     return newer - datetime.timedelta(microseconds=1)
 
 
+def tracked_links(model) -> list[models.ManyToManyField]:
+    """The many-to-many fields whose links each version keeps (``core.models.RecordHistory``)."""
+    return [f for f in model._meta.local_many_to_many if isinstance(f, models.ManyToManyField)]
+
+
+def version_links(version) -> dict[str, list[int]]:
+    """``{field name: [related pks]}`` a historical row linked to, for every tracked field.
+
+    Only records that still exist are returned (a link to a record deleted
+    since cannot be restored).
+    """
+    result = {}
+    for field in tracked_links(version.instance_type):
+        target = simple_history_utils.get_m2m_reverse_field_name(field)
+        pks = [getattr(row, f"{target}_id") for row in getattr(version, field.name).all()]
+        existing = set(
+            field.related_model._default_manager.filter(pk__in=pks).values_list("pk", flat=True)
+        )
+        result[field.name] = [pk for pk in dict.fromkeys(pks) if pk in existing]
+    return result
+
+
+def live_links(obj) -> dict[str, list[int]]:
+    """``{field name: [related pks]}`` of a live record, for every tracked field."""
+    return {
+        field.name: list(getattr(obj, field.name).order_by("pk").values_list("pk", flat=True))
+        for field in tracked_links(type(obj))
+    }
+
+
 def children_as_of(model, object_id, when: datetime.datetime | None) -> dict[str, list]:
     """``{accessor: [child instances]}`` for the record's child rows at ``when``.
 
@@ -249,9 +280,8 @@ def restore_children(obj, when: datetime.datetime | None) -> int:
     """Make ``obj``'s child rows match their state at ``when``; returns rows changed.
 
     Rows added since are deleted; rows deleted since are re-created with their
-    old id; changed rows get their old values back. Each write records history.
-    (Many-to-many links of a child row are not in its history and are kept as
-    they are.)
+    old id; changed rows get their old values and links (a guide step's
+    records) back. Each write records history.
     """
     if when is None:
         return 0
@@ -270,7 +300,13 @@ def restore_children(obj, when: datetime.datetime | None) -> int:
                 for f in child_model._meta.concrete_fields
                 if not f.primary_key
             }
-            if live is not None and all(getattr(live, k) == v for k, v in values.items()):
+            old_links = version_links(old._history)
+            if (
+                live is not None
+                and all(getattr(live, k) == v for k, v in values.items())
+                and {k: sorted(v) for k, v in live_links(live).items()}
+                == {k: sorted(v) for k, v in old_links.items()}
+            ):
                 continue
             if not _targets_exist(child_model, values):
                 continue  # it pointed at a record deleted since; leave it out
@@ -278,6 +314,8 @@ def restore_children(obj, when: datetime.datetime | None) -> int:
             for attname, value in values.items():
                 setattr(row, attname, value)
             row.save()
+            for name, pks in old_links.items():
+                getattr(row, name).set(pks)
             changed += 1
     return changed
 
@@ -291,3 +329,47 @@ def _targets_exist(model, values: dict) -> bool:
             ):
                 return False
     return True
+
+
+def backfill_link_history(app_registry, app_label: str, batch_size: int = 2000) -> None:
+    """Give versions saved before links were tracked the record's current links.
+
+    For a migration (``app_registry`` is its historical apps): every existing
+    historical row of every model of ``app_label`` that has link history gets a
+    snapshot of the links its record has now. Nothing better is known about
+    those versions; this keeps their old meaning (a revert to them keeps the
+    current links) instead of reading "no links" into them.
+    """
+    for model in app_registry.get_app_config(app_label).get_models():
+        try:
+            history = app_registry.get_model(app_label, f"Historical{model.__name__}")
+        except LookupError:
+            continue
+        for field in model._meta.local_many_to_many:
+            try:
+                snapshot = app_registry.get_model(
+                    app_label, f"Historical{model.__name__}_{field.name}"
+                )
+            except LookupError:
+                continue
+            through = field.remote_field.through
+            source, target = field.m2m_field_name(), field.m2m_reverse_field_name()
+            links: dict[int, list[tuple[int, int]]] = {}
+            rows = through._default_manager.values_list("pk", f"{source}_id", f"{target}_id")
+            for pk, source_id, target_id in rows.iterator():
+                links.setdefault(source_id, []).append((pk, target_id))
+            batch = []
+            versions = history._default_manager.values_list("history_id", "id")
+            for history_id, record_id in versions.iterator():
+                for pk, target_id in links.get(record_id, ()):
+                    batch.append(
+                        snapshot(
+                            history_id=history_id,
+                            id=pk,
+                            **{f"{source}_id": record_id, f"{target}_id": target_id},
+                        )
+                    )
+                if len(batch) >= batch_size:
+                    snapshot._default_manager.bulk_create(batch)
+                    batch = []
+            snapshot._default_manager.bulk_create(batch)

@@ -25,6 +25,22 @@ class TimeStampedModel(models.Model):
         abstract = True
 
 
+class RecordHistory(HistoricalRecords):
+    """Revision history that also keeps each version's many-to-many links.
+
+    Every ``ManyToManyField`` of the model (a role's programs, a paper's
+    organizations, a guide step's records…) is tracked, so a version says which
+    records it linked to, the Compare page shows links added and removed, and
+    a revert restores them. django-simple-history adds a version when links
+    change (``m2m_changed``) and stores a snapshot of every tracked relation
+    with each version. Tags (django-taggit) are not a ``ManyToManyField`` and
+    are not tracked.
+    """
+
+    def get_m2m_fields_from_model(self, model):
+        return [f for f in model._meta.local_many_to_many if isinstance(f, models.ManyToManyField)]
+
+
 class Status(models.TextChoices):
     DRAFT = "draft", _("Draft")
     REVIEW = "review", _("In review")
@@ -77,7 +93,7 @@ class ContentModel(TimeStampedModel):
     )
 
     tags = TaggableManager(blank=True)
-    history = HistoricalRecords(inherit=True)
+    history = RecordHistory(inherit=True)
 
     objects = PublishableQuerySet.as_manager()
 
@@ -102,7 +118,7 @@ class OrderedChild(models.Model):
 
     order = models.PositiveIntegerField(_("order"), default=0, db_index=True)
 
-    history = HistoricalRecords(inherit=True)
+    history = RecordHistory(inherit=True)
 
     class Meta:
         abstract = True

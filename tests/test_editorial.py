@@ -671,6 +671,85 @@ def test_revert_restores_fields_and_child_rows(editor_client):
     assert role.history.first().history_type == "~"
 
 
+def test_versions_keep_links_and_compare_shows_them(editor_client):
+    category = factories.RoleCategoryFactory()
+    mats, arena = factories.ProgramFactory(name="MATS"), factories.ProgramFactory(name="ARENA")
+    data = role_post(None, category, programs=[str(mats.pk)])
+    assert editor_client.post(admin_url(Role, "add"), data).status_code == 302
+    role = Role.objects.get()
+    old_version = role.history.first()
+    assert editorial.version_links(old_version)["programs"] == [mats.pk]
+
+    data = role_post(role, category, programs=[str(arena.pk)])
+    assert editor_client.post(admin_url(role, "change", role.pk), data).status_code == 302
+    new_version = role.history.first()
+    assert editorial.version_links(new_version)["programs"] == [arena.pk]
+    assert editorial.version_links(old_version)["programs"] == [mats.pk]  # unchanged
+
+    url = admin_url(role, "history_compare", role.pk)
+    response = editor_client.get(f"{url}?old={old_version.history_id}&new={new_version.history_id}")
+    change = next(c for c in response.context["comparison"].fields if c.field == "programs")
+    assert [(s.op, s.text) for s in change.segments] == [
+        ("insert", "ARENA"),
+        ("equal", "; "),
+        ("delete", "MATS"),
+    ]
+    html = response.content.decode()
+    assert "<del>MATS</del>" in html and "<ins>ARENA</ins>" in html
+
+
+def test_revert_restores_links(editor_client):
+    category = factories.RoleCategoryFactory()
+    mats, arena = factories.ProgramFactory(), factories.ProgramFactory()
+    gone = factories.ProgramFactory()
+    data = role_post(None, category, programs=[str(mats.pk), str(gone.pk)])
+    editor_client.post(admin_url(Role, "add"), data)
+    role = Role.objects.get()
+    original = role.history.first()
+    data = role_post(role, category, programs=[str(arena.pk)], summary="Changed")
+    assert editor_client.post(admin_url(role, "change", role.pk), data).status_code == 302
+    gone.delete()  # a record the old version linked to no longer exists
+
+    revert_url = admin_url(role, "simple_history", role.pk, original.history_id)
+    page = editor_client.get(revert_url)
+    # The revert form starts from the old links (minus the deleted record).
+    assert page.context["adminform"].form.initial["programs"] == [mats.pk]
+    form_data = role_post(role, category, programs=[str(mats.pk)])
+    assert editor_client.post(revert_url, form_data).status_code == 302
+    assert list(role.programs.all()) == [mats]
+    assert role.history.first().history_type == "~"
+
+
+def test_revert_restores_a_child_rows_links():
+    mats, arena = factories.ProgramFactory(), factories.ProgramFactory()
+    guide = factories.GuideFactory()
+    step = factories.GuideStepFactory(guide=guide)
+    step.programs.add(mats)
+    before = timezone.now()
+    step.programs.set([arena])
+
+    assert editorial.restore_children(guide, before) == 1
+    assert list(step.programs.all()) == [mats]
+    assert editorial.restore_children(guide, before) == 0  # nothing left to change
+
+
+def test_versions_saved_before_link_history_get_the_current_links():
+    from django.apps import apps
+
+    mats = factories.ProgramFactory()
+    role = factories.RoleFactory()
+    role.programs.add(mats)
+    apps.get_model(
+        "careers", "HistoricalRole_programs"
+    ).objects.all().delete()  # as if saved before links were tracked
+    assert all(editorial.version_links(v)["programs"] == [] for v in role.history.all())
+
+    editorial.backfill_link_history(apps, "careers")
+
+    assert role.history.count() >= 2
+    assert all(editorial.version_links(v)["programs"] == [mats.pk] for v in role.history.all())
+
+
 def test_history_pages_are_not_for_readers(client):
     org = factories.OrganizationFactory()
     for url in (admin_url(org, "history", org.pk), admin_url(org, "history_compare", org.pk)):
