@@ -668,6 +668,9 @@ def main() -> None:
 
     if not args.reuse:
         data["generate"] = prepare_database(args, env)
+    else:
+        log(f"migrating {urlparse(args.database).path.lstrip('/')} (reused)")
+        run([PY, "manage.py", "migrate", "--noinput", "-v", "0"], env)
     log("collecting static files")
     run([PY, "manage.py", "collectstatic", "--noinput", "-v", "0"], env)
     log("counting queries per page")

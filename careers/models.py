@@ -88,6 +88,7 @@ class Role(ContentModel):
         verbose_name = _("role")
         verbose_name_plural = _("roles")
         indexes = [
+            *ContentModel.Meta.indexes,
             # The listing's orders (careers.filters.RoleOrdering): title, salary up, salary down.
             models.Index(fields=["name", "id"], name="role_listing_order_idx"),
             models.Index(

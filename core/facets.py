@@ -16,6 +16,7 @@ to count over the results of every *other* active filter.
 
 from dataclasses import dataclass, field
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Count
 from django.views.generic import ListView
 
@@ -111,11 +112,26 @@ def build_facet(
 def count_by(queryset, lookup: str) -> dict[str, int]:
     """``{value: number of distinct records}`` for ``lookup`` — one query."""
     queryset = queryset.order_by()
-    grouped = queryset.values(lookup)
-    # COUNT(DISTINCT id) only when a join can repeat a record (it sorts every row).
-    distinct = len(grouped.query.alias_map) > 1 or len(queryset.query.alias_map) > 1
-    rows = grouped.annotate(n=Count("pk", distinct=distinct))
+    # COUNT(DISTINCT id) only when a join can repeat a record (it sorts every row):
+    # the lookup crosses a many-valued relation, or the filters joined something.
+    distinct = _crosses_many(queryset.model, lookup) or len(queryset.query.alias_map) > 1
+    rows = queryset.values(lookup).annotate(n=Count("pk", distinct=distinct))
     return {str(row[lookup]): row["n"] for row in rows if row[lookup] not in (None, "")}
+
+
+def _crosses_many(model, lookup: str) -> bool:
+    """Whether following ``lookup`` (``type__slug``) can give one record several rows."""
+    for part in lookup.split("__"):
+        try:
+            field = model._meta.get_field(part)
+        except FieldDoesNotExist:
+            return False  # a transform or lookup, not a relation
+        if field.many_to_many or field.one_to_many:
+            return True
+        if not field.is_relation:
+            return False
+        model = field.related_model
+    return False
 
 
 def _m2m_columns(model, relation: str):

@@ -80,6 +80,7 @@ class Organization(ContentModel):
         verbose_name = _("organization")
         verbose_name_plural = _("organizations")
         indexes = [
+            *ContentModel.Meta.indexes,
             # The listing's order (name, then id): a page is an index scan, not a sort.
             models.Index(fields=["name", "id"], name="org_listing_order_idx"),
         ]
