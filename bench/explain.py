@@ -24,6 +24,7 @@ import argparse
 import os
 import re
 import sys
+import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -38,6 +39,8 @@ os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1,localhost")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
 os.environ.setdefault("LOG_LEVEL", "WARNING")
 os.environ["PAGE_CACHE"] = "0"
+# Pages link hashed static names: collect them into a throwaway STATIC_ROOT.
+os.environ.setdefault("STATIC_ROOT", tempfile.mkdtemp(prefix="fieldguide-explain-static-"))
 
 
 def listing_urls() -> list[str]:
@@ -125,6 +128,9 @@ def main() -> None:
     import django
 
     django.setup()
+    from django.core.management import call_command
+
+    call_command("collectstatic", interactive=False, verbosity=0)
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext

@@ -21,9 +21,10 @@ What it does:
    2 workers × 2 threads (gthread), worker recycling off so memory can be read
    after every page type; warms each URL with 2 s of load, then runs
    ``wrk -t1 -c8 -d4s`` per URL (a new connection per request, see
-   ``bench/pages.lua``; ``BENCH_KEEPALIVE=1`` keeps connections) in 3 rounds over all URLs (the median round
-   is reported: on a shared machine a burst of outside load then spoils one
-   round of each page, not all of one page) and reads every worker's
+   ``bench/pages.lua``; ``BENCH_KEEPALIVE=1`` keeps connections) in 3 rounds
+   over all URLs (the median round is reported: on a shared machine a burst
+   of outside load then spoils one round of each page, not all of one page)
+   and reads every worker's
    ``VmRSS``/``VmHWM``;
 4. optionally (``--scale-out``) runs a few pages against one instance and then
    two instances (ports 8100 and 8101, one worker each, one wrk per instance,
@@ -156,7 +157,7 @@ def prepare_database(args, env) -> dict:
 
 
 PROBE = r"""
-import json, os
+import json, os, statistics, time
 import django
 django.setup()
 from django.conf import settings
@@ -190,11 +191,20 @@ for key, path in paths.items():
     if key == "static":
         continue
     client.get(path)  # warm (imports, template loaders)
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(path)
+    walls, sqls = [], []
+    for _ in range(5):  # one request at a time: what a cache miss costs, unqueued
+        with CaptureQueriesContext(connection) as ctx:
+            started = time.perf_counter()
+            response = client.get(path)
+            walls.append((time.perf_counter() - started) * 1000)
+        sqls.append(sum(float(q["time"]) for q in ctx.captured_queries) * 1000)
     result["queries"][key] = len(ctx.captured_queries)
     result["status"][key] = response.status_code
     result["bytes"][key] = len(response.content)
+    result.setdefault("alone", {})[key] = {
+        "wall_ms": round(statistics.median(walls), 1),
+        "sql_ms": round(statistics.median(sqls), 1),
+    }
 print("PROBE " + json.dumps(result))
 """
 
@@ -566,6 +576,17 @@ def report(data: dict) -> str:
                 lines.append(
                     f"| {mode} | {pid} | {mem.get('VmRSS', '?')} | {mem.get('VmHWM', '?')} |"
                 )
+    alone = data["probe"].get("alone", {})
+    if alone:
+        lines.append("")
+        lines.append("One request at a time, page cache off (Django test client, median of 5):")
+        lines.append("")
+        lines.append("| Page | wall ms | SQL ms | rest (Python) ms |")
+        lines.append("| --- | ---: | ---: | ---: |")
+        for key in HTML_PAGES:
+            if key in alone:
+                wall, sql = alone[key]["wall_ms"], alone[key]["sql_ms"]
+                lines.append(f"| {labels[key]} | {wall:.0f} | {sql:.0f} | {wall - sql:.0f} |")
     if data.get("scale_out"):
         lines.append("")
         lines.append(
