@@ -40,6 +40,12 @@ class RecordHistory(HistoricalRecords):
     def get_m2m_fields_from_model(self, model):
         return [f for f in model._meta.local_many_to_many if isinstance(f, models.ManyToManyField)]
 
+    def get_meta_options_m2m(self, through_model):
+        # Link snapshots are read through their version, never edited: no admin
+        # permissions (whose names, "Can change HistoricalResearchAgenda_key_
+        # organizations", would also not fit auth's original 50 characters).
+        return {**super().get_meta_options_m2m(through_model), "default_permissions": ()}
+
 
 class Status(models.TextChoices):
     DRAFT = "draft", _("Draft")

@@ -31,6 +31,7 @@ class Migration(migrations.Migration):
                 ('researchagenda', models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='guides.researchagenda')),
             ],
             options={
+                'default_permissions': (),
                 'verbose_name': 'HistoricalProgram_agendas',
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
@@ -45,6 +46,7 @@ class Migration(migrations.Migration):
                 ('role', models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='careers.role')),
             ],
             options={
+                'default_permissions': (),
                 'verbose_name': 'HistoricalRole_agendas',
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
@@ -59,6 +61,7 @@ class Migration(migrations.Migration):
                 ('role', models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='careers.role')),
             ],
             options={
+                'default_permissions': (),
                 'verbose_name': 'HistoricalRole_employer_types',
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
@@ -73,6 +76,7 @@ class Migration(migrations.Migration):
                 ('role', models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='careers.role')),
             ],
             options={
+                'default_permissions': (),
                 'verbose_name': 'HistoricalRole_hiring_organizations',
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
@@ -87,6 +91,7 @@ class Migration(migrations.Migration):
                 ('role', models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='careers.role')),
             ],
             options={
+                'default_permissions': (),
                 'verbose_name': 'HistoricalRole_programs',
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
@@ -101,6 +106,7 @@ class Migration(migrations.Migration):
                 ('to_role', models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='careers.role')),
             ],
             options={
+                'default_permissions': (),
                 'verbose_name': 'HistoricalRole_related_roles',
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),

@@ -31,6 +31,7 @@ class Migration(migrations.Migration):
                 ('researchagenda', models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='guides.researchagenda')),
             ],
             options={
+                'default_permissions': (),
                 'verbose_name': 'HistoricalFailureMode_agendas',
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
@@ -45,6 +46,7 @@ class Migration(migrations.Migration):
                 ('paper', models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='guides.paper')),
             ],
             options={
+                'default_permissions': (),
                 'verbose_name': 'HistoricalFailureMode_papers',
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
@@ -59,6 +61,7 @@ class Migration(migrations.Migration):
                 ('researchagenda', models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='guides.researchagenda')),
             ],
             options={
+                'default_permissions': (),
                 'verbose_name': 'HistoricalGuideStep_agendas',
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
@@ -73,6 +76,7 @@ class Migration(migrations.Migration):
                 ('history', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, to='guides.historicalguidestep')),
             ],
             options={
+                'default_permissions': (),
                 'verbose_name': 'HistoricalGuideStep_failure_modes',
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
@@ -87,6 +91,7 @@ class Migration(migrations.Migration):
                 ('organization', models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='organizations.organization')),
             ],
             options={
+                'default_permissions': (),
                 'verbose_name': 'HistoricalGuideStep_organizations',
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
@@ -101,6 +106,7 @@ class Migration(migrations.Migration):
                 ('paper', models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='guides.paper')),
             ],
             options={
+                'default_permissions': (),
                 'verbose_name': 'HistoricalGuideStep_papers',
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
@@ -115,6 +121,7 @@ class Migration(migrations.Migration):
                 ('program', models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='careers.program')),
             ],
             options={
+                'default_permissions': (),
                 'verbose_name': 'HistoricalGuideStep_programs',
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
@@ -129,6 +136,7 @@ class Migration(migrations.Migration):
                 ('role', models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='careers.role')),
             ],
             options={
+                'default_permissions': (),
                 'verbose_name': 'HistoricalGuideStep_roles',
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
@@ -143,6 +151,7 @@ class Migration(migrations.Migration):
                 ('researchagenda', models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='guides.researchagenda')),
             ],
             options={
+                'default_permissions': (),
                 'verbose_name': 'HistoricalPaper_agendas',
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
@@ -157,6 +166,7 @@ class Migration(migrations.Migration):
                 ('paper', models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='guides.paper')),
             ],
             options={
+                'default_permissions': (),
                 'verbose_name': 'HistoricalPaper_organizations',
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
@@ -171,6 +181,7 @@ class Migration(migrations.Migration):
                 ('researchagenda', models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='guides.researchagenda')),
             ],
             options={
+                'default_permissions': (),
                 'verbose_name': 'HistoricalResearchAgenda_key_organizations',
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
