@@ -191,16 +191,6 @@ def unindex_links(model, pk) -> None:
         MarkdownLink.objects.filter(source_type=record_type.slug, source_id=pk).delete()
 
 
-def index_links_by_pk(record_type_slug: str, pk) -> None:
-    """Re-read one record's links by primary key (after a child row changed)."""
-    model = RECORD_TYPES[record_type_slug].model
-    instance = model._base_manager.filter(pk=pk).first()
-    if instance is None:
-        unindex_links(model, pk)
-    else:
-        index_links(instance)
-
-
 def rebuild_links(app_registry=None, batch_size: int = 1000) -> int:
     """Re-read every record's Markdown links; returns the number of links stored.
 

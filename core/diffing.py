@@ -186,10 +186,13 @@ def _child_label(row) -> str:
     return text if len(text) <= 80 else text[:79] + "…"
 
 
-def _row_links(row) -> dict[str, list[int]]:
-    """Links of a child row: as of its version (``as_of`` rows) or live."""
-    version = getattr(row, "_history", None)
-    return editorial.version_links(version) if version is not None else editorial.live_links(row)
+def _links_by_pk(model, rows) -> dict[int, dict[str, list[int]]]:
+    """Links of child rows, ``{pk: {field: [pks]}}``: as of their version or live."""
+    rows = list(rows)
+    if rows and getattr(rows[0], "_history", None) is not None:  # rows from history.as_of()
+        by_version = editorial.versions_links(model, [row._history for row in rows])
+        return {row.pk: by_version[row._history.history_id] for row in rows}
+    return editorial.records_links(model, rows)
 
 
 def _compare_children(model, object_id, old_when, new_when) -> list[ChildSection]:
@@ -204,6 +207,8 @@ def _compare_children(model, object_id, old_when, new_when) -> list[ChildSection
             for f in child_model._meta.concrete_fields
             if not f.primary_key and f.name != fk_name and f.editable
         ]
+        links_then = _links_by_pk(child_model, old_rows.values())
+        links_now = _links_by_pk(child_model, new_rows.values())
         changes = []
         for pk, row in new_rows.items():
             if pk not in old_rows:
@@ -215,7 +220,7 @@ def _compare_children(model, object_id, old_when, new_when) -> list[ChildSection
                 for f in fields
                 if getattr(old, f.attname) != getattr(row, f.attname)
             ]
-            old_links, new_links = _row_links(old), _row_links(row)
+            old_links, new_links = links_then[pk], links_now[pk]
             diffs += [
                 links_change(f, _names_of(f, old_links[f.name]), _names_of(f, new_links[f.name]))
                 for f in editorial.tracked_links(child_model)

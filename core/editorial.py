@@ -236,29 +236,64 @@ def tracked_links(model) -> list[models.ManyToManyField]:
     return [f for f in model._meta.local_many_to_many if isinstance(f, models.ManyToManyField)]
 
 
-def version_links(version) -> dict[str, list[int]]:
-    """``{field name: [related pks]}`` a historical row linked to, for every tracked field.
+def versions_links(model, versions) -> dict[int, dict[str, list[int]]]:
+    """``{history_id: {field name: [related pks]}}`` for versions of one ``model``.
 
-    Only records that still exist are returned (a link to a record deleted
-    since cannot be restored).
+    Two queries per tracked field, however many versions. Only records that
+    still exist are returned (a link to a record deleted since cannot be
+    restored).
     """
-    result = {}
-    for field in tracked_links(version.instance_type):
+    versions = list(versions)
+    result: dict[int, dict[str, list[int]]] = {v.history_id: {} for v in versions}
+    if not versions:
+        return result
+    history_model = type(versions[0])
+    for field in tracked_links(model):
         target = simple_history_utils.get_m2m_reverse_field_name(field)
-        pks = [getattr(row, f"{target}_id") for row in getattr(version, field.name).all()]
-        existing = set(
-            field.related_model._default_manager.filter(pk__in=pks).values_list("pk", flat=True)
+        snapshot = getattr(history_model, field.name).model
+        rows = list(
+            snapshot._default_manager.filter(history_id__in=list(result))
+            .order_by("pk")
+            .values_list("history_id", f"{target}_id")
         )
-        result[field.name] = [pk for pk in dict.fromkeys(pks) if pk in existing]
+        targets = {pk for _history_id, pk in rows}
+        existing = set(
+            field.related_model._default_manager.filter(pk__in=targets).values_list("pk", flat=True)
+        )
+        for links in result.values():
+            links[field.name] = []
+        for history_id, pk in rows:
+            linked = result[history_id][field.name]
+            if pk in existing and pk not in linked:
+                linked.append(pk)
+    return result
+
+
+def version_links(version) -> dict[str, list[int]]:
+    """``{field name: [related pks]}`` one historical row linked to (``versions_links``)."""
+    return versions_links(version.instance_type, [version])[version.history_id]
+
+
+def records_links(model, records) -> dict[int, dict[str, list[int]]]:
+    """``{pk: {field name: [related pks]}}`` of live records: one query per tracked field."""
+    result: dict[int, dict[str, list[int]]] = {record.pk: {} for record in records}
+    for field in tracked_links(model):
+        source, target = f"{field.m2m_field_name()}_id", f"{field.m2m_reverse_field_name()}_id"
+        for links in result.values():
+            links[field.name] = []
+        rows = (
+            field.remote_field.through._default_manager.filter(**{f"{source}__in": list(result)})
+            .order_by(target)
+            .values_list(source, target)
+        )
+        for pk, linked in rows:
+            result[pk][field.name].append(linked)
     return result
 
 
 def live_links(obj) -> dict[str, list[int]]:
-    """``{field name: [related pks]}`` of a live record, for every tracked field."""
-    return {
-        field.name: list(getattr(obj, field.name).order_by("pk").values_list("pk", flat=True))
-        for field in tracked_links(type(obj))
-    }
+    """``{field name: [related pks]}`` of one live record (``records_links``)."""
+    return records_links(type(obj), [obj])[obj.pk]
 
 
 def children_as_of(model, object_id, when: datetime.datetime | None) -> dict[str, list]:
@@ -289,6 +324,8 @@ def restore_children(obj, when: datetime.datetime | None) -> int:
     for accessor, child_model, _fk_name in child_relations(type(obj)):
         old_rows = {row.pk: row for row in children_as_of(type(obj), obj.pk, when)[accessor]}
         current = {row.pk: row for row in getattr(obj, accessor).all()}
+        links_then = versions_links(child_model, [row._history for row in old_rows.values()])
+        links_now = records_links(child_model, current.values())
         for pk, row in current.items():
             if pk not in old_rows:
                 row.delete()
@@ -300,11 +337,11 @@ def restore_children(obj, when: datetime.datetime | None) -> int:
                 for f in child_model._meta.concrete_fields
                 if not f.primary_key
             }
-            old_links = version_links(old._history)
+            old_links = links_then[old._history.history_id]
             if (
                 live is not None
                 and all(getattr(live, k) == v for k, v in values.items())
-                and {k: sorted(v) for k, v in live_links(live).items()}
+                and {k: sorted(v) for k, v in links_now[pk].items()}
                 == {k: sorted(v) for k, v in old_links.items()}
             ):
                 continue

@@ -30,6 +30,8 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from . import editorial
+from .api.registry import RECORD_TYPES
+from .backlinks import PREFIX_TYPES
 from .markdown import (
     RECORD_LINK_PREFIXES,
     extract_links,
@@ -39,18 +41,8 @@ from .markdown import (
 )
 from .models import LinkCheckReport, Status
 
-# Which record type each link prefix names (see core.markdown.RECORD_LINK_PREFIXES).
-PREFIX_MODELS = {
-    "role": "careers.Role",
-    "program": "careers.Program",
-    "organization": "organizations.Organization",
-    "org": "organizations.Organization",
-    "agenda": "guides.ResearchAgenda",
-    "paper": "guides.Paper",
-    "failure-mode": "guides.FailureMode",
-    "guide": "guides.Guide",
-}
-# URL name of a detail page → record type, for site-relative links.
+# Which record type (model label) each link prefix names: "org" → "organizations.Organization".
+PREFIX_MODELS = {prefix: RECORD_TYPES[kind].model_label for prefix, kind in PREFIX_TYPES.items()}
 DETAIL_VIEW_MODELS = {RECORD_LINK_PREFIXES[p]: label for p, label in PREFIX_MODELS.items()}
 EXTERNAL_SCHEMES = {"http", "https", "mailto"}
 _SCHEME_RE = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")

@@ -332,16 +332,6 @@ def unindex_record(model, pk) -> None:
         SearchEntry.objects.filter(record_type=record_type.slug, object_id=pk).delete()
 
 
-def reindex_by_pk(record_type_slug: str, pk) -> None:
-    """Re-index a record by primary key (or drop its entry if it is gone)."""
-    record_type = RECORD_TYPES[record_type_slug]
-    instance = record_type.model._base_manager.filter(pk=pk).first()
-    if instance is None:
-        unindex_record(record_type.model, pk)
-    else:
-        index_record(instance)
-
-
 def rebuild_index(batch_size: int = 500) -> dict[str, int]:
     """Rebuild every entry from the records; returns the count per record type."""
     from .models import SearchEntry

@@ -37,10 +37,17 @@ def _record_deleted(sender, instance, **kwargs):
 def _child_changed(sender, instance, **kwargs):
     fk_attname, parent_type = search.CHILD_MODELS[sender._meta.label]
     parent_pk = getattr(instance, fk_attname, None)
-    if parent_pk is not None:
-        search.reindex_by_pk(parent_type, parent_pk)
-        if sender._meta.label in LINK_TEXT_CHILDREN:
-            backlinks.index_links_by_pk(parent_type, parent_pk)
+    if parent_pk is None:
+        return
+    model = search.RECORD_TYPES[parent_type].model
+    parent = model._base_manager.filter(pk=parent_pk).first()  # read once for both tables
+    if parent is None:  # the parent is being deleted with its rows
+        search.unindex_record(model, parent_pk)
+        backlinks.unindex_links(model, parent_pk)
+        return
+    search.index_record(parent)
+    if sender._meta.label in LINK_TEXT_CHILDREN:
+        backlinks.index_links(parent)
 
 
 def rebuild_derived_tables() -> tuple[dict[str, int], int]:

@@ -10,18 +10,10 @@ from django_countries import countries
 from taggit.models import Tag
 
 from careers.models import Program, Role
+from core.filters import PublishedRecordFilter
 from guides.models import ResearchAgenda
 
 from .models import Organization, OrganizationType
-
-
-def published_agendas(request=None):
-    return ResearchAgenda.objects.published()
-
-
-def published_roles(request=None):
-    return Role.objects.published()
-
 
 RUNS_PROGRAM_CHOICES = [("yes", "Runs a program"), ("no", "Runs no program")]
 
@@ -37,19 +29,11 @@ class OrganizationFilter(django_filters.FilterSet):
         to_field_name="slug",
         empty_label="Any type",
     )
-    agenda = django_filters.ModelChoiceFilter(
-        label="Research agenda",
-        field_name="agendas",
-        queryset=published_agendas,
-        to_field_name="slug",
-        empty_label="Any agenda",
+    agenda = PublishedRecordFilter(
+        ResearchAgenda, label="Research agenda", field_name="agendas", empty_label="Any agenda"
     )
-    role = django_filters.ModelChoiceFilter(
-        label="Hires for",
-        field_name="roles",
-        queryset=published_roles,
-        to_field_name="slug",
-        empty_label="Any role",
+    role = PublishedRecordFilter(
+        Role, label="Hires for", field_name="roles", empty_label="Any role"
     )
     runs_program = django_filters.ChoiceFilter(
         label="Programs",
