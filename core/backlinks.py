@@ -37,6 +37,7 @@ from core.markdown import RECORD_LINK_PREFIXES, extract_links, site_path, split_
 BACKLINK_LIMIT = 100
 
 SLUG_RE = re.compile(r"^[-a-zA-Z0-9_]+$")
+SLUG_MAX_LENGTH = 200  # ContentModel.slug and MarkdownLink.target_slug
 
 
 @dataclass(frozen=True)
@@ -125,6 +126,7 @@ def link_target(href: str) -> tuple[str, str] | None:
     parts = split_record_link(href)
     if parts is not None:
         prefix, slug = parts
+        kind = PREFIX_TYPES[prefix]
     else:
         path = site_path(href)
         if path is None:
@@ -133,13 +135,12 @@ def link_target(href: str) -> tuple[str, str] | None:
             match = resolve(path)
         except Resolver404:
             return None
-        prefix, slug = match.view_name, match.kwargs.get("slug", "")
-        if prefix not in DETAIL_VIEW_TYPES:
+        kind, slug = DETAIL_VIEW_TYPES.get(match.view_name), match.kwargs.get("slug", "")
+        if kind is None:
             return None
-        return DETAIL_VIEW_TYPES[prefix], slug
-    if not SLUG_RE.match(slug) or len(slug) > 200:
+    if not SLUG_RE.match(slug) or len(slug) > SLUG_MAX_LENGTH:
         return None  # no record can have this slug
-    return PREFIX_TYPES[prefix], slug
+    return kind, slug
 
 
 def links_in(texts) -> set[tuple[str, str]]:

@@ -187,6 +187,8 @@ def test_each_record_appears_once_per_group():
         ("[x](progam:mats) [y](/roles/) [z](https://example.com/programs/mats/)", set()),
         ("[x](program:has/slash) [y](program:bad slug)", set()),
         ("[x](/nowhere/at/all/)", set()),
+        # Longer than any slug can be (and than the link table's column).
+        (f"[x](program:{'a' * 201}) [y](/programs/{'b' * 201}/)", set()),
     ],
 )
 def test_links_in_finds_exactly_what_readers_see_as_record_links(settings, text, expected):
