@@ -46,9 +46,10 @@ browser-deps: ## Install Chromium (apt) and axe-core/vnu-jar (npm) for the brows
 test-browser: install browser-deps ## Run the Playwright browser tests in headless Chromium
 	REQUIRE_BROWSER_TOOLS=1 $(BIN)/pytest -m browser
 
-lint: install ## Check style with ruff (lint and format)
+lint: install ## Check style (ruff) and the apps' dependency rule (import-linter)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 format: install ## Fix style with ruff
 	$(BIN)/ruff check --fix .

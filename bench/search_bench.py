@@ -11,7 +11,7 @@ generated records across all seven types (``bulk_create``, ~10 % drafts), runs
 words, several words, phrases, exclusions, misspellings, no-match words and
 type filters — through the same code the view uses:
 
-* ``search``: ``core.search.search()`` + the first page + its snippets
+* ``search``: ``search.query.search()`` + the first page + its snippets
   (facet counts, ranked page, ``SearchHeadline``; spelling fallback when needed);
 * ``page``: the whole ``GET /search/?q=…`` response, template rendering included.
 
@@ -305,9 +305,10 @@ def main() -> None:
     from django.db import connection
     from django.test import Client
 
-    from core import search
-    from core.models import SearchEntry
-    from core.views import SafePaginator, SearchView
+    from core.views import SafePaginator
+    from search import query as search
+    from search.models import SearchEntry
+    from search.views import SearchView
 
     rng = random.Random(args.seed)
     call_command("migrate", verbosity=0, interactive=False)

@@ -4,9 +4,11 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from core.editorial import validate_record
+from core.fields import MarkdownField
 from core.indexes import NullsOrderedIndex
 from core.models import ContentModel, OrderedChild, TimeStampedModel
+from core.registry import Children, Related
+from core.validation import Requirements, validate_record
 
 
 class RoleCategory(TimeStampedModel):
@@ -37,7 +39,7 @@ class Role(ContentModel):
         on_delete=models.PROTECT,
         related_name="roles",
     )
-    overview = models.TextField(_("overview"), blank=True, help_text=_("Markdown."))
+    overview = MarkdownField(_("overview"), blank=True)
     # The "role at a glance" panel.
     typical_education = models.TextField(_("typical education"), blank=True)
     typical_experience = models.TextField(_("typical experience"), blank=True)
@@ -60,8 +62,8 @@ class Role(ContentModel):
         default="USD",
         help_text=_("ISO 4217 code, e.g. USD, GBP, EUR."),
     )
-    career_outlook = models.TextField(_("career outlook"), blank=True, help_text=_("Markdown."))
-    cover_letter = models.TextField(_("sample cover letter"), blank=True, help_text=_("Markdown."))
+    career_outlook = MarkdownField(_("career outlook"), blank=True)
+    cover_letter = MarkdownField(_("sample cover letter"), blank=True)
     related_roles = models.ManyToManyField(
         "self", verbose_name=_("related roles"), symmetrical=True, blank=True
     )
@@ -82,6 +84,25 @@ class Role(ContentModel):
         verbose_name=_("programs that lead in"),
         related_name="roles",
         blank=True,
+    )
+
+    search_fields = (
+        Related("category"),
+        "overview",
+        "typical_education",
+        "typical_experience",
+        "key_certifications",
+        "top_employer_types",
+        "growth_outlook",
+        "ai_impact",
+        "career_outlook",
+        Children("duties", "text"),
+        Children("qualifications", "text"),
+        Children("faqs", "question", "answer"),
+    )
+    publish_requirements = Requirements(
+        fields=("summary", "overview"),
+        children=(("duties", _("A published role needs at least one duty.")),),
     )
 
     class Meta(ContentModel.Meta):
@@ -179,7 +200,7 @@ class RoleFAQ(OrderedChild):
         Role, on_delete=models.CASCADE, related_name="faqs", verbose_name=_("role")
     )
     question = models.CharField(_("question"), max_length=300)
-    answer = models.TextField(_("answer"), help_text=_("Markdown."))
+    answer = MarkdownField(_("answer"))
 
     class Meta(OrderedChild.Meta):
         verbose_name = _("FAQ entry")
@@ -225,7 +246,7 @@ class Program(ContentModel):
     cost = models.CharField(_("cost"), max_length=10, choices=Cost.choices, db_index=True)
     cost_notes = models.CharField(_("cost and funding"), max_length=300, blank=True)
     location = models.CharField(_("location"), max_length=120, blank=True)
-    description = models.TextField(_("description"), blank=True, help_text=_("Markdown."))
+    description = MarkdownField(_("description"), blank=True)
     organizer = models.ForeignKey(
         "organizations.Organization",
         verbose_name=_("organizer"),
@@ -243,6 +264,16 @@ class Program(ContentModel):
     website = models.URLField(_("website"), blank=True)
     application_deadline = models.DateField(_("application deadline"), null=True, blank=True)
     next_cohort_start = models.DateField(_("next cohort starts"), null=True, blank=True)
+
+    search_fields = (
+        "kind",
+        Related("organizer"),
+        "description",
+        "duration",
+        "location",
+        "cost_notes",
+    )
+    publish_requirements = Requirements(fields=("summary", "description"))
 
     class Meta(ContentModel.Meta):
         verbose_name = _("program")

@@ -4,12 +4,11 @@ from django.db.models import Count, Prefetch
 from django.urls import reverse
 from django.views.generic import DetailView
 
-from core.backlinks import BacklinksMixin
 from core.facets import FilteredListView, build_facet, count_by, queryset_without
 from core.markdown import markdown_to_text
-from core.redirects import CitationMixin, SlugHistoryRedirectMixin
-from core.views import BreadcrumbMixin
+from core.views import BreadcrumbMixin, RecordPageMixin, SlugHistoryRedirectMixin
 from guides.models import ResearchAgenda
+from links.backlinks import BacklinksMixin
 from organizations.models import Organization, OrganizationType
 
 from .filters import SALARY_BAND_CHOICES, ProgramFilter, RoleFilter, salary_band_q
@@ -92,7 +91,7 @@ def qualification_groups(role):
 class RoleDetailView(
     SlugHistoryRedirectMixin,
     BacklinksMixin,
-    CitationMixin,
+    RecordPageMixin,
     PathwayMixin,
     BreadcrumbMixin,
     DetailView,
@@ -234,7 +233,7 @@ class ProgramListView(FilteredListView):
 
 
 class ProgramDetailView(
-    SlugHistoryRedirectMixin, BacklinksMixin, CitationMixin, BreadcrumbMixin, DetailView
+    SlugHistoryRedirectMixin, BacklinksMixin, RecordPageMixin, BreadcrumbMixin, DetailView
 ):
     """A program with its organizer, agendas and the roles it leads into.
 

@@ -61,7 +61,8 @@ if not re.fullmatch(r"[A-Za-z0-9._~-]+(/[A-Za-z0-9._~-]+)*/", ADMIN_URL):
     raise ImproperlyConfigured("ADMIN_URL must be a relative path such as 'admin/'.")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin with the editors' site (editorial.sites.EditorialAdminSite).
+    "editorial.apps.EditorialAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -78,10 +79,17 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "csp",
     "axes",
+    # The project's apps, kernel first (docs/architecture.md):
+    # core ← links, editorial ← content apps ← search, opendata ← demo.
     "core",
+    "links",
+    "editorial",
     "organizations",
     "guides",
     "careers",
+    "search",
+    "opendata",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -110,7 +118,7 @@ ROOT_URLCONF = "config.urls"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "templates"],
+        "DIRS": [],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -175,7 +183,6 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT") or BASE_DIR / "staticfiles")
-STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
@@ -189,7 +196,7 @@ WHITENOISE_MAX_AGE = int(os.environ.get("WHITENOISE_MAX_AGE", "0" if DEBUG else 
 SITE_NAME = os.environ.get("SITE_NAME", "AI Safety Field Guide")
 SITE_URL = os.environ.get("SITE_URL", "").rstrip("/")
 
-# Open data API (core/api): read-only JSON, no sessions or browsable HTML (keeps
+# Open data API (opendata/api): read-only JSON, no sessions or browsable HTML (keeps
 # the strict CSP), OpenAPI 3 schema at /api/schema/ (drf-spectacular).
 REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
@@ -199,7 +206,7 @@ REST_FRAMEWORK = {
     "UNAUTHENTICATED_USER": None,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "core.api.pagination.APIPagination",
+    "DEFAULT_PAGINATION_CLASS": "opendata.api.pagination.APIPagination",
     "PAGE_SIZE": 20,
     # ?format= is a program filter (online, in-person…), not a renderer switch.
     "URL_FORMAT_OVERRIDE": None,

@@ -25,3 +25,8 @@ SECURE_SSL_REDIRECT = False
 # The test client's login() calls authenticate() without a request, which
 # django-axes refuses; tests of login throttling turn it on with override_settings.
 AXES_ENABLED = False
+
+# A record type defined only for the tests (tests/registry_app): it must appear
+# everywhere the registry reaches without any other app naming it.
+INSTALLED_APPS = [*INSTALLED_APPS, "tests.registry_app"]  # noqa: F405
+ROOT_URLCONF = "tests.registry_app.urls"

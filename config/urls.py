@@ -1,28 +1,31 @@
+"""The site's URLs, composed from every app's own (see docs/architecture.md)."""
+
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from core import health
-from core.feeds import site_updates_feed
-from core.sitemaps import SITEMAPS, robots_txt
+from core.sitemaps import build_sitemaps, robots_txt
+from guides.sitemaps import PAGES as GUIDES_PAGES
+from opendata.feeds import site_updates_feed
 
-admin.site.site_header = f"{settings.SITE_NAME} — editors"
-admin.site.site_title = settings.SITE_NAME
-admin.site.index_title = "Content"
+# The sitemap: home, listings, the pages apps add, and every registered record type.
+SITEMAPS = build_sitemaps(pages=GUIDES_PAGES)
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     path(settings.ADMIN_URL, admin.site.urls),
     path("", include("core.urls")),
+    path("", include("search.urls")),
     # Findability: sitemap, robots.txt and the site-wide Atom feed of updates.
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", robots_txt, name="robots_txt"),
     path("feed.atom", site_updates_feed, name="feed"),
     # Open data: /api/v1/…, /api/schema/, listing feeds and exports, /r/<type>/<pk>/.
-    path("api/", include("core.api.urls")),
-    path("", include("core.api.site_urls")),
+    path("api/", include("opendata.api.urls")),
+    path("", include("opendata.urls")),
     path("", include("organizations.urls")),
     path("", include("careers.urls")),
     path("", include("guides.urls")),

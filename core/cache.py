@@ -8,10 +8,11 @@ Pages are stored gzipped and sent gzipped to browsers that accept it
 (``Vary: Accept-Encoding``; each encoding has its own ``ETag``).
 
 **Invalidation.** One global *content version* lives in the cache. Every save,
-delete or many-to-many change of a content record, a child row (duties, FAQ,
-approaches, steps…), a taxonomy (organization types, role categories), a tag
-or a tagging bumps it (``connect_cache_signals``, connected in
-``CoreConfig.ready``), both at once and again when the transaction commits.
+delete or many-to-many change of a record of a registered type, one of its
+child rows (duties, FAQ, approaches, steps…), a taxonomy (organization types,
+role categories), a tag or a tagging bumps it (``connect_cache_signals``,
+connected in ``CoreConfig.ready``; the models from ``core.registry``), both
+at once and again when the transaction commits.
 Each stored page records the version it was rendered at and is served only
 while that is still the current version, so the next request after an edit
 renders afresh. A hit costs one cache round trip (``get_many`` of the
@@ -67,10 +68,8 @@ STATE_KEY = "pagecache:state"
 PAGE_KEY_PREFIX = "pagecache:page:"
 CACHE_HEADER = "X-Page-Cache"
 
-# Models whose changes can show on a reader page: everything in these apps…
-WATCHED_APPS = frozenset({"organizations", "careers", "guides", "taggit", "core"})
-# …except these (revision history, reports only editors see).
-IGNORED_MODELS = frozenset({"core.LinkCheckReport"})
+# Besides the registered records, their child rows and taxonomies: tags.
+WATCHED_EXTRA_APPS = frozenset({"taggit"})
 
 # Cookies whose presence means the request may be a logged-in editor's.
 MESSAGES_COOKIE = "messages"
@@ -122,12 +121,12 @@ def next_scheduled_publish(now=None):
     from django.db.models import Min
     from django.utils import timezone
 
+    from . import registry
     from .models import Status
-    from .views import record_types
 
     now = now or timezone.now()
     moments = []
-    for model, *_rest in record_types():
+    for model in registry.record_models():
         moment = (
             model.objects.filter(status=Status.PUBLISHED, publish_at__gt=now)
             .aggregate(first=Min("publish_at"))
@@ -185,10 +184,15 @@ def page_cache_timeout(state: dict, now: float | None = None) -> int:
 
 
 def _watched(model) -> bool:
+    """Records, their child rows, taxonomies and tags — and the link tables between them."""
+    from . import registry
+
     meta = model._meta
-    if meta.app_label not in WATCHED_APPS or meta.label in IGNORED_MODELS:
-        return False
-    return not model.__name__.startswith("Historical")
+    if meta.app_label in WATCHED_EXTRA_APPS:
+        return True
+    if meta.auto_created:  # a many-to-many link table: watched with its models
+        model = meta.auto_created
+    return model in registry.watched_models()
 
 
 def _bump_soon(using):

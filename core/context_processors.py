@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.core.exceptions import DisallowedHost
 
+from . import hooks
+
 
 def site(request):
     """Site name and the canonical URL of the current page (no query string)."""
@@ -11,4 +13,13 @@ def site(request):
         except DisallowedHost:
             # A foreign Host header: the error page still renders, with a relative URL.
             base = ""
-    return {"SITE_NAME": settings.SITE_NAME, "canonical_url": base + request.path}
+    return {
+        "SITE_NAME": settings.SITE_NAME,
+        "canonical_url": base + request.path,
+        "search_url": search_url(),
+    }
+
+
+def search_url() -> str:
+    """The site search page's address (hook ``site_search_url``), or "" without one."""
+    return next((url for url in hooks.run("site_search_url") if url), "")

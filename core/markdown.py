@@ -3,7 +3,8 @@
 Editors write Markdown; raw HTML in it is escaped by the parser and whatever
 HTML the parser produces is filtered again by nh3 against an allow-list, so an
 editor's ``<script>`` never reaches a reader. Internal links may name records:
-``[MATS](program:mats)`` renders as a link to that program's page.
+``[MATS](program:mats)`` renders as a link to that program's page; the prefixes
+are the registered record types' slugs and extra prefixes (``core.registry``).
 """
 
 import functools
@@ -16,17 +17,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.safestring import mark_safe
 from markdown_it import MarkdownIt
 
-# Link prefixes an editor may use to point at a record by its slug.
-RECORD_LINK_PREFIXES = {
-    "role": "careers:role_detail",
-    "program": "careers:program_detail",
-    "organization": "organizations:organization_detail",
-    "org": "organizations:organization_detail",
-    "agenda": "guides:agenda_detail",
-    "paper": "guides:paper_detail",
-    "failure-mode": "guides:failuremode_detail",
-    "guide": "guides:guide_detail",
-}
+from . import registry
 
 ALLOWED_TAGS = {
     "a", "abbr", "blockquote", "br", "code", "dd", "del", "dl", "dt", "em", "h2", "h3",
@@ -40,7 +31,7 @@ URL_SCHEMES = {"http", "https", "mailto"}
 def split_record_link(href: str) -> tuple[str, str] | None:
     """``"program:mats"`` → ``("program", "mats")``; anything else → ``None``."""
     prefix, sep, slug = href.partition(":")
-    if sep and prefix in RECORD_LINK_PREFIXES and slug and "/" not in slug:
+    if sep and slug and "/" not in slug and registry.for_prefix(prefix) is not None:
         return prefix, slug
     return None
 
@@ -51,7 +42,7 @@ def resolve_record_link(href: str) -> str | None:
         return None
     prefix, slug = parts
     try:
-        return reverse(RECORD_LINK_PREFIXES[prefix], kwargs={"slug": slug})
+        return reverse(registry.for_prefix(prefix).detail_url_name, kwargs={"slug": slug})
     except NoReverseMatch:
         return None
 

@@ -5,16 +5,21 @@
 * ``ContentModel`` – name, unique slug, summary, publication status, review
   date, tags and revision history: the common shape of every record type.
 * ``OrderedChild`` – child rows (duties, FAQ entries, steps…) kept in order.
-* ``SearchEntry`` – the site-wide search index (see ``core.search``).
+
+What a record type declares about itself lives on its model: ``search_fields``
+(its search document, see ``core.registry``), ``publish_requirements`` (see
+``core.validation``) and its Markdown fields (``core.fields.MarkdownField``).
+The record type itself is registered in its app's ``AppConfig.ready()``.
 """
 
-from django.contrib.postgres.search import SearchVectorField
-from django.db import connections, models
-from django.db.models import Q
+from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
+
+from .status import Status
+from .validation import Requirements
 
 
 class TimeStampedModel(models.Model):
@@ -45,12 +50,6 @@ class RecordHistory(HistoricalRecords):
         # permissions (whose names, "Can change HistoricalResearchAgenda_key_
         # organizations", would also not fit auth's original 50 characters).
         return {**super().get_meta_options_m2m(through_model), "default_permissions": ()}
-
-
-class Status(models.TextChoices):
-    DRAFT = "draft", _("Draft")
-    REVIEW = "review", _("In review")
-    PUBLISHED = "published", _("Published")
 
 
 class PublishableQuerySet(models.QuerySet):
@@ -103,6 +102,12 @@ class ContentModel(TimeStampedModel):
 
     objects = PublishableQuerySet.as_manager()
 
+    # The search document beyond name and summary: field names (Markdown as plain
+    # text, choices by their label), ``registry.Related`` and ``registry.Children``.
+    search_fields: tuple = ()
+    # What must be filled in before the record can be published.
+    publish_requirements = Requirements()
+
     class Meta:
         abstract = True
         ordering = ["name"]
@@ -136,148 +141,3 @@ class OrderedChild(models.Model):
     class Meta:
         abstract = True
         ordering = ["order", "pk"]
-
-
-class SearchEntryQuerySet(PublishableQuerySet):
-    """Rows of the site-wide search index.
-
-    ``published()`` is ``PublishableQuerySet.published`` itself, applied to the
-    entry's copy of its record's ``status`` and ``publish_at``. The copy is written
-    on every save (``core.signals``) and, on PostgreSQL, by database triggers on
-    each record table (migration ``0004``), so ``QuerySet.update()`` — the admin's
-    publish/unpublish actions — and raw SQL keep it exact too. Other databases
-    (SQLite in development) have no triggers, so there each record's own
-    ``objects.published()`` is checked as well: drafts never leak either way.
-    """
-
-    def published(self):
-        entries = super().published()
-        if connections[self.db].vendor == "postgresql":
-            return entries
-        from .search import RECORD_TYPES
-
-        condition = Q(pk__in=[])
-        for record_type in RECORD_TYPES.values():
-            condition |= Q(
-                record_type=record_type.slug,
-                object_id__in=record_type.model.objects.published().values("pk"),
-            )
-        return entries.filter(condition)
-
-
-class SearchEntry(models.Model):
-    """One record's searchable text, denormalized so one query searches every type.
-
-    Written by ``core.search.index_record`` from ``post_save``/``post_delete``
-    signals and by ``manage.py rebuild_search_index``. On PostgreSQL
-    ``search_vector`` holds the weighted ``tsvector`` (title A, summary B, body C)
-    behind a GIN index, and ``title`` has a ``pg_trgm`` GIN index for typo
-    tolerance; both indexes are created by migration on PostgreSQL only.
-    """
-
-    # Indexed by the unique (record_type, object_id) constraint.
-    record_type = models.CharField(_("record type"), max_length=20)
-    object_id = models.PositiveBigIntegerField(_("record id"))
-    title = models.CharField(_("title"), max_length=300)
-    summary = models.TextField(_("summary"), blank=True)
-    body = models.TextField(_("body"), blank=True)
-    url = models.CharField(_("URL"), max_length=500)
-    # Copied from the record (see SearchEntryQuerySet): what published() filters on.
-    status = models.CharField(
-        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
-    )
-    publish_at = models.DateTimeField(_("publish at"), default=timezone.now)
-    search_vector = SearchVectorField(null=True, editable=False)
-    updated = models.DateTimeField(_("updated"), auto_now=True)
-
-    objects = SearchEntryQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = _("search index entry")
-        verbose_name_plural = _("search index entries")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["record_type", "object_id"], name="searchentry_unique_record"
-            ),
-        ]
-
-    def __str__(self):
-        return f"{self.record_type}: {self.title}"
-
-
-class MarkdownLinkQuerySet(models.QuerySet):
-    def to_record(self, record_type: str, slug: str):
-        """Links that point at the record of ``record_type`` with ``slug``."""
-        return self.filter(target_type=record_type, target_slug=slug)
-
-
-class MarkdownLink(models.Model):
-    """A record link written in a record's Markdown, kept so "What links here" is a lookup.
-
-    One row per (source record, target record) pair, whichever of the source's
-    Markdown fields or child rows (FAQ answers, guide step bodies) holds the
-    link and however often: ``[MATS](program:mats)``, ``<org:redwood>`` or a
-    site-relative ``/programs/mats/``. Targets are kept by record type and slug,
-    exactly as written, so a link to a record that does not exist yet starts
-    counting the moment it is created. Written by ``core.backlinks.index_links``
-    from the same save/delete signals as the search index, and by
-    ``manage.py rebuild_search_index``.
-    """
-
-    # Record type slugs of core.api.registry.RECORD_TYPES ("program", "failure-mode"…).
-    source_type = models.CharField(_("source type"), max_length=20)
-    source_id = models.PositiveBigIntegerField(_("source id"))
-    target_type = models.CharField(_("target type"), max_length=20)
-    target_slug = models.CharField(_("target slug"), max_length=200)
-
-    objects = MarkdownLinkQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["source_type", "source_id", "target_type", "target_slug"]
-        verbose_name = _("Markdown link")
-        verbose_name_plural = _("Markdown links")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["source_type", "source_id", "target_type", "target_slug"],
-                name="markdownlink_unique_link",
-            ),
-        ]
-        indexes = [
-            # backlinks: every source record of one type linking to one target.
-            models.Index(
-                fields=["target_type", "target_slug", "source_type", "source_id"],
-                name="markdownlink_target_idx",
-            ),
-        ]
-
-    def __str__(self):
-        return f"{self.source_type} {self.source_id} → {self.target_type}:{self.target_slug}"
-
-
-class LinkCheckReport(models.Model):
-    """The result of one ``manage.py check_links`` run (the admin shows the latest).
-
-    ``problems`` is a list of ``{"kind", "record_type", "record", "record_id",
-    "admin_url", "field", "link", "message"}`` dicts; ``references`` is the
-    snapshot of guide-step links (``{step_id: [[model label, pk, slug], …]}``)
-    the next run compares against to spot records deleted in between.
-    """
-
-    created = models.DateTimeField(_("checked at"), auto_now_add=True, db_index=True)
-    records_checked = models.PositiveIntegerField(_("records checked"), default=0)
-    links_checked = models.PositiveIntegerField(_("links checked"), default=0)
-    problems = models.JSONField(_("problems"), default=list, blank=True)
-    references = models.JSONField(_("guide step references"), default=dict, blank=True)
-
-    class Meta:
-        ordering = ["-created", "-pk"]
-        get_latest_by = "created"
-        verbose_name = _("link check report")
-        verbose_name_plural = _("link check reports")
-
-    def __str__(self):
-        return f"Link check {self.created:%Y-%m-%d %H:%M} ({len(self.problems)} problems)"
-
-    @property
-    def problem_count(self) -> int:
-        return len(self.problems)

@@ -1,7 +1,8 @@
-"""Structured data (schema.org JSON-LD) helpers."""
+"""Structured data (schema.org JSON-LD) and absolute URLs."""
 
 import json
 
+from django.conf import settings
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
@@ -23,3 +24,12 @@ def breadcrumb_list(request, crumbs) -> dict:
         item["item"] = request.build_absolute_uri(url or request.path)
         items.append(item)
     return {"@context": "https://schema.org", "@type": "BreadcrumbList", "itemListElement": items}
+
+
+def absolute_url(request, path: str) -> str:
+    """``path`` on this site as an absolute URL (``SITE_URL`` when configured)."""
+    if settings.SITE_URL:
+        return settings.SITE_URL + path
+    if request is None:
+        return path
+    return request.build_absolute_uri(path)

@@ -1,10 +1,14 @@
-"""``/sitemap.xml`` and ``/robots.txt``.
+"""``/sitemap.xml`` building blocks and ``/robots.txt``.
 
-The sitemap lists every listing page and every *published* detail page — one
-``Sitemap`` class per record type, each built from ``published()`` — with the
-record's ``updated`` time as ``lastmod``. Two queries per record type (a count
-and the rows), whatever the number of records. URLs use ``SITE_URL`` when it is
-set, so a proxy's host name never leaks into them.
+The sitemap lists the home page, every listing page and every *published*
+detail page — one ``RecordSitemap`` per registered record type
+(``core.registry``), each built from ``published()`` — with the record's
+``updated`` time as ``lastmod``. Two queries per record type (a count and the
+rows), whatever the number of records. URLs use ``SITE_URL`` when it is set, so
+a proxy's host name never leaks into them.
+
+``config.urls`` composes the sitemap: ``build_sitemaps(pages=…)`` with the
+pages apps add in their own ``sitemaps.py`` (e.g. the agenda comparison).
 """
 
 from urllib.parse import urlsplit
@@ -15,7 +19,8 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
-from core.api.registry import RECORD_TYPES, absolute_url
+from . import registry
+from .seo import absolute_url
 
 
 class SiteURLSitemap(Sitemap):
@@ -32,19 +37,18 @@ class SiteURLSitemap(Sitemap):
         return super().get_domain(site)
 
 
-class ListingSitemap(SiteURLSitemap):
-    """The home page, every listing page and the agenda comparison."""
+class PagesSitemap(SiteURLSitemap):
+    """Pages without a record: the home page, every listing and the ``pages`` given."""
 
     changefreq = "daily"
     priority = 0.8
-    url_names = (
-        "core:home",
-        *(record_type.list_url_name for record_type in RECORD_TYPES.values()),
-        "guides:agenda_compare",
-    )
+
+    def __init__(self, pages=()):
+        self.pages = tuple(pages)
 
     def items(self):
-        return list(self.url_names)
+        listings = [rt.list_url_name for rt in registry.record_types()]
+        return ["core:home", *listings, *self.pages]
 
     def location(self, item):
         return reverse(item)
@@ -67,14 +71,15 @@ class RecordSitemap(SiteURLSitemap):
         return item.updated
 
 
-def build_sitemaps() -> dict[str, Sitemap]:
-    sitemaps: dict[str, Sitemap] = {"listings": ListingSitemap()}
-    for slug, record_type in RECORD_TYPES.items():
-        sitemaps[slug] = RecordSitemap(record_type.model)
+def build_sitemaps(pages=()) -> dict[str, Sitemap]:
+    """``{"listings": …, <record type slug>: …}`` for every registered record type.
+
+    Built when the URLconf is imported, after every app has registered its types.
+    """
+    sitemaps: dict[str, Sitemap] = {"listings": PagesSitemap(pages)}
+    for record_type in registry.record_types():
+        sitemaps[record_type.slug] = RecordSitemap(record_type.model)
     return sitemaps
-
-
-SITEMAPS = build_sitemaps()
 
 
 @require_GET

@@ -1,10 +1,21 @@
-from django.apps import apps
+"""Base views every app builds on, and the pages made from the whole registry.
+
+* ``SafePaginator``, ``BreadcrumbMixin`` — used by every listing and page.
+* ``RecordPageMixin`` — a record's detail page: runs the ``record_page_context``
+  hook (``core.hooks``) so apps above the kernel add to every record page.
+* ``SlugHistoryRedirectMixin`` — an old slug answers 301 to the current page.
+* ``HomeView``, ``TagListView``, ``TagDetailView`` — one section per registered
+  record type (``core.registry``), in ``home_order``.
+"""
+
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db.models import Count
-from django.http import Http404
+from django.http import Http404, HttpResponsePermanentRedirect
 from django.urls import reverse
 from django.views.generic import TemplateView
 from taggit.models import Tag
+
+from . import hooks, registry
 
 
 class SafePaginator(Paginator):
@@ -29,34 +40,67 @@ class BreadcrumbMixin:
         return context
 
 
-# Reader-facing record types, in the order the home page and tag pages show them:
-# (model label, plural heading, listing URL name, select_related for cards).
-RECORD_TYPES = [
-    ("careers.Role", "Roles", "careers:role_list", ("category",)),
-    ("guides.ResearchAgenda", "Research agendas", "guides:agenda_list", ()),
-    ("organizations.Organization", "Organizations", "organizations:organization_list", ("type",)),
-    ("guides.Guide", "Guides", "guides:guide_list", ()),
-    ("guides.Paper", "Papers and books", "guides:paper_list", ()),
-    ("careers.Program", "Programs", "careers:program_list", ()),
-    ("guides.FailureMode", "Failure modes", "guides:failuremode_list", ()),
-]
+class RecordPageMixin:
+    """A record's detail page: adds what other apps contribute (hook
+    ``record_page_context``, e.g. the citation) to the context."""
 
-HOME_BLURBS = {
-    "careers.Role": "What the jobs are, what they pay and how people get them.",
-    "guides.ResearchAgenda": "The research directions, the bets they make and who works on them.",
-    "organizations.Organization": "Labs, nonprofits, institutes and funders in the field.",
-    "guides.Guide": "Reading paths with time estimates, from first steps to the frontier.",
-    "guides.Paper": "The papers, books and posts worth reading, with reading times.",
-    "careers.Program": "Fellowships, courses and residencies that lead into the work.",
-    "guides.FailureMode": "The ways advanced AI could go wrong, and who is working on each.",
-}
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        for extra in hooks.run("record_page_context", request=self.request, obj=self.object):
+            context.update(extra)
+        return context
+
+
+class SlugHistoryRedirectMixin:
+    """301 from a record's old slug to its current page.
+
+    Put it before ``DetailView`` in the bases::
+
+        class ProgramDetailView(SlugHistoryRedirectMixin, DetailView): ...
+
+    Only runs when the normal lookup 404s: the slug is looked up in the
+    model's history table (one indexed query), and the redirect goes to the
+    record only if ``get_queryset()`` — e.g. ``published()`` or
+    ``visible_to(user)`` — still returns it under a different slug. The query
+    string is kept.
+    """
+
+    def get(self, request, *args, **kwargs):
+        try:
+            return super().get(request, *args, **kwargs)
+        except Http404:
+            target = self.get_renamed_object()
+            if target is None:
+                raise
+            url = target.get_absolute_url()
+            query = request.META.get("QUERY_STRING", "")
+            return HttpResponsePermanentRedirect(f"{url}?{query}" if query else url)
+
+    def get_renamed_object(self):
+        slug = self.kwargs.get(self.slug_url_kwarg)
+        if not slug:
+            return None
+        queryset = self.get_queryset()
+        model = queryset.model
+        history = getattr(model, "history", None)
+        if history is None:
+            return None
+        rows = history.filter(slug=slug).order_by("-history_date").values_list("id", flat=True)
+        pks = list(dict.fromkeys(rows[:20]))  # newest owner of the slug first
+        if not pks:
+            return None
+        candidates = {obj.pk: obj for obj in queryset.filter(pk__in=pks).exclude(slug=slug)}
+        for pk in pks:
+            if pk in candidates:
+                return candidates[pk]
+        return None
 
 
 def record_types():
-    """``[(model, heading, list_url, select_related), ...]`` for every record type."""
+    """``[(model, heading, list_url, select_related), ...]`` in the home page's order."""
     return [
-        (apps.get_model(label), heading, reverse(url_name), related)
-        for label, heading, url_name, related in RECORD_TYPES
+        (rt.model, rt.heading, reverse(rt.list_url_name), rt.card_related)
+        for rt in registry.record_types(order="home_order")
     ]
 
 
@@ -81,7 +125,7 @@ class HomeView(TemplateView):
                     "heading": heading,
                     "url": url,
                     "count": published.count(),
-                    "blurb": HOME_BLURBS.get(model._meta.label, ""),
+                    "blurb": registry.for_model(model).blurb,
                 }
             )
             recent.extend(
@@ -90,60 +134,16 @@ class HomeView(TemplateView):
         recent.sort(key=lambda record: record.updated, reverse=True)
         context.update(
             is_home=True,
+            # The hero's calls to action: the types that declare one, first one primary.
+            actions=[
+                (rt.home_action, reverse(rt.list_url_name))
+                for rt in registry.record_types(order="home_order")
+                if rt.home_action
+            ],
             # Structured data only: a one-item trail is not worth showing on the page.
             home_breadcrumbs=[("Home", "/")],
             sections=sections,
             recently_updated=recent[: self.recent_total],
-        )
-        return context
-
-
-class SearchView(BreadcrumbMixin, TemplateView):
-    """Site-wide search: ``/search/?q=…&type=…&page=…`` (see ``core.search``).
-
-    Any input gives a page: the query is cleaned and capped, an unknown type is
-    ignored with a note, and a page number out of range is a 404.
-    """
-
-    template_name = "core/search.html"
-    paginate_by = 20
-
-    def get_breadcrumbs(self):
-        return [("Search", self.request.path)]
-
-    def get_context_data(self, **kwargs):
-        from . import search
-        from .facets import build_facet
-
-        context = super().get_context_data(**kwargs)
-        cleaned = search.clean_query(self.request.GET.get("q", ""))
-        raw_type = search.clean_text(self.request.GET.get("type", "")).strip()
-        record_type = raw_type if raw_type in search.RECORD_TYPES else None
-        results = search.search(cleaned.text, record_type)
-
-        page, hits = None, []
-        if cleaned.text:
-            paginator = SafePaginator(results.entries, self.paginate_by)
-            paginator.count = results.count  # known from the facet query; saves a COUNT
-            page = paginator.page(self.request.GET.get("page") or 1)
-            hits = results.hits(page.object_list)
-        context.update(
-            query=cleaned.text,
-            query_truncated=cleaned.truncated,
-            max_query_length=search.MAX_QUERY_LENGTH,
-            unknown_type=raw_type if raw_type and record_type is None else "",
-            record_type=record_type,
-            record_type_label=search.RECORD_TYPES[record_type].plural if record_type else "",
-            results=results,
-            page_obj=page,
-            hits=hits,
-            type_facet=build_facet(
-                self.request,
-                "type",
-                "Type",
-                [(rt.slug, rt.plural) for rt in search.RECORD_TYPES.values()],
-                results.counts,
-            ),
         )
         return context
 

@@ -4,9 +4,11 @@ from django.db.models import F, Q, Sum
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from core.editorial import validate_record
+from core.fields import MarkdownField
 from core.indexes import NullsOrderedIndex
 from core.models import ContentModel, OrderedChild
+from core.registry import Children
+from core.validation import Requirements, validate_record
 
 PAPER_YEAR_MIN = 1900
 PAPER_YEAR_MAX = 2100
@@ -30,13 +32,11 @@ class ResearchAgenda(ContentModel):
         blank=True,
         help_text=_("Completes “Work on this if you believe…”."),
     )
-    key_insight = models.TextField(_("key insight"), blank=True, help_text=_("Markdown."))
-    description = models.TextField(_("description"), blank=True, help_text=_("Markdown."))
-    open_questions = models.TextField(_("open questions"), blank=True, help_text=_("Markdown."))
-    how_to_contribute = models.TextField(
-        _("how to contribute"), blank=True, help_text=_("Markdown.")
-    )
-    background_fit = models.TextField(
+    key_insight = MarkdownField(_("key insight"), blank=True)
+    description = MarkdownField(_("description"), blank=True)
+    open_questions = MarkdownField(_("open questions"), blank=True)
+    how_to_contribute = MarkdownField(_("how to contribute"), blank=True)
+    background_fit = MarkdownField(
         _("background fit"),
         blank=True,
         help_text=_("Markdown. Which backgrounds suit this agenda."),
@@ -50,6 +50,19 @@ class ResearchAgenda(ContentModel):
     order = models.PositiveSmallIntegerField(
         _("order"), default=0, help_text=_("Position in listings and in the comparison table.")
     )
+
+    search_fields = (
+        "goal",
+        "key_bet",
+        "if_you_believe",
+        "key_insight",
+        "description",
+        "open_questions",
+        "how_to_contribute",
+        "background_fit",
+        Children("approaches", "name", "description"),
+    )
+    publish_requirements = Requirements(fields=("summary", "goal"))
 
     class Meta(ContentModel.Meta):
         ordering = ["order", "name"]
@@ -111,7 +124,7 @@ class Paper(ContentModel):
     reading_minutes = models.PositiveIntegerField(
         _("reading time (minutes)"), null=True, blank=True
     )
-    description = models.TextField(_("description"), blank=True, help_text=_("Markdown."))
+    description = MarkdownField(_("description"), blank=True)
     organizations = models.ManyToManyField(
         "organizations.Organization",
         verbose_name=_("organizations"),
@@ -121,6 +134,9 @@ class Paper(ContentModel):
     agendas = models.ManyToManyField(
         ResearchAgenda, verbose_name=_("research agendas"), related_name="papers", blank=True
     )
+
+    search_fields = ("authors", "venue", "description")
+    publish_requirements = Requirements(fields=("summary", "authors"))
 
     class Meta(ContentModel.Meta):
         ordering = ["-year", "name"]
@@ -162,8 +178,8 @@ class Paper(ContentModel):
 class FailureMode(ContentModel):
     """A way advanced AI could go wrong: goal misgeneralization, power-seeking…"""
 
-    body = models.TextField(_("body"), blank=True, help_text=_("Markdown."))
-    why_it_matters = models.TextField(_("why it matters"), blank=True, help_text=_("Markdown."))
+    body = MarkdownField(_("body"), blank=True)
+    why_it_matters = MarkdownField(_("why it matters"), blank=True)
     agendas = models.ManyToManyField(
         ResearchAgenda,
         verbose_name=_("research agendas"),
@@ -173,6 +189,9 @@ class FailureMode(ContentModel):
     papers = models.ManyToManyField(
         Paper, verbose_name=_("papers"), related_name="failure_modes", blank=True
     )
+
+    search_fields = ("body", "why_it_matters")
+    publish_requirements = Requirements(fields=("summary", "body"))
 
     class Meta(ContentModel.Meta):
         verbose_name = _("failure mode")
@@ -191,8 +210,14 @@ class Guide(ContentModel):
 
     name = models.CharField(_("title"), max_length=200)
     audience = models.CharField(_("audience"), max_length=200, blank=True)
-    intro = models.TextField(_("introduction"), blank=True, help_text=_("Markdown."))
+    intro = MarkdownField(_("introduction"), blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    search_fields = ("audience", "intro", Children("steps", "section", "title", "body"))
+    publish_requirements = Requirements(
+        fields=("summary",),
+        children=(("steps", _("A published guide needs at least one step.")),),
+    )
 
     class Meta(ContentModel.Meta):
         ordering = ["order", "name"]
@@ -228,7 +253,7 @@ class GuideStep(OrderedChild):
     minutes = models.PositiveIntegerField(
         _("time (minutes)"), validators=[MinValueValidator(1), MaxValueValidator(100_000)]
     )
-    body = models.TextField(_("body"), blank=True, help_text=_("Markdown."))
+    body = MarkdownField(_("body"), blank=True)
     roles = models.ManyToManyField(
         "careers.Role", verbose_name=_("roles"), related_name="guide_steps", blank=True
     )

@@ -11,8 +11,6 @@ from django.urls import reverse, reverse_lazy
 from django.views.generic import DetailView, ListView
 
 from careers.models import Program, Role
-from core.api.registry import absolute_url
-from core.backlinks import BacklinksMixin
 from core.facets import (
     FilteredListView,
     build_facet,
@@ -21,8 +19,9 @@ from core.facets import (
     related_facet,
 )
 from core.markdown import markdown_to_text
-from core.redirects import CitationMixin, SlugHistoryRedirectMixin
-from core.views import BreadcrumbMixin, SafePaginator
+from core.seo import absolute_url
+from core.views import BreadcrumbMixin, RecordPageMixin, SafePaginator, SlugHistoryRedirectMixin
+from links.backlinks import BacklinksMixin
 from organizations.models import Organization
 
 from .filters import PaperFilter
@@ -72,7 +71,7 @@ class SectionListView(VisibleMixin, BreadcrumbMixin, ListView):
 class SectionDetailView(
     SlugHistoryRedirectMixin,
     BacklinksMixin,
-    CitationMixin,
+    RecordPageMixin,
     VisibleMixin,
     BreadcrumbMixin,
     DetailView,

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from core.admin import PUBLICATION_FIELDSET, ContentAdmin, TextLimitMixin
+from editorial.admin import PUBLICATION_FIELDSET, ContentAdmin, TextLimitMixin
 
 from .models import Organization, OrganizationType
 

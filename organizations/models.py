@@ -5,8 +5,10 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
-from core.editorial import validate_record
+from core.fields import MarkdownField
 from core.models import ContentModel, TimeStampedModel
+from core.registry import Related
+from core.validation import Requirements, validate_record
 
 FOUNDED_YEAR_MIN = 1800
 FOUNDED_YEAR_MAX = 2100
@@ -50,7 +52,7 @@ class Organization(ContentModel):
         on_delete=models.PROTECT,
         related_name="organizations",
     )
-    description = models.TextField(_("description"), blank=True, help_text=_("Markdown."))
+    description = MarkdownField(_("description"), blank=True)
     website = models.URLField(_("website"), blank=True)
     careers_url = models.URLField(_("careers page"), blank=True)
     founded_year = models.PositiveSmallIntegerField(
@@ -75,6 +77,9 @@ class Organization(ContentModel):
         default=OperatingStatus.ACTIVE,
         db_index=True,
     )
+
+    search_fields = (Related("type"), "description", "headquarters")
+    publish_requirements = Requirements(fields=("summary", "description"))
 
     class Meta(ContentModel.Meta):
         verbose_name = _("organization")

@@ -6,7 +6,6 @@ from django.views.generic import DetailView
 from django_countries import countries
 
 from careers.models import Program, Role
-from core.backlinks import BacklinksMixin
 from core.facets import (
     FilteredListView,
     build_facet,
@@ -15,9 +14,9 @@ from core.facets import (
     related_facet,
 )
 from core.markdown import markdown_to_text
-from core.redirects import CitationMixin, SlugHistoryRedirectMixin
-from core.views import BreadcrumbMixin
+from core.views import BreadcrumbMixin, RecordPageMixin, SlugHistoryRedirectMixin
 from guides.models import Paper, ResearchAgenda
+from links.backlinks import BacklinksMixin
 
 from .filters import RUNS_PROGRAM_CHOICES, OrganizationFilter
 from .models import Organization, OrganizationType
@@ -135,7 +134,7 @@ class OrganizationListView(FilteredListView):
 
 
 class OrganizationDetailView(
-    SlugHistoryRedirectMixin, BacklinksMixin, CitationMixin, BreadcrumbMixin, DetailView
+    SlugHistoryRedirectMixin, BacklinksMixin, RecordPageMixin, BreadcrumbMixin, DetailView
 ):
     """One organization with its published agendas, papers, programs and roles.
 

@@ -20,7 +20,7 @@ def _clear_cache():
 def editor(django_user_model):
     from django.apps import apps
 
-    from core.permissions import sync_editors_group
+    from editorial.permissions import sync_editors_group
 
     user = django_user_model.objects.create_user(
         "editor", "editor@example.org", "editor-password-123", is_staff=True

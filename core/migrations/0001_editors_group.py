@@ -1,24 +1,15 @@
 from django.db import migrations
 
-from core.permissions import EDITORS_GROUP, sync_editors_group
-
-
-def create_editors_group(apps, schema_editor):
-    sync_editors_group(apps)
-
-
-def remove_editors_group(apps, schema_editor):
-    apps.get_model("auth", "Group").objects.filter(name=EDITORS_GROUP).delete()
-
 
 class Migration(migrations.Migration):
-    dependencies = [
-        ("auth", "0012_alter_user_first_name_max_length"),
-        ("contenttypes", "0002_remove_content_type_name"),
-        ("taggit", "0006_rename_taggeditem_content_type_object_id_taggit_tagg_content_8fc721_idx"),
-        ("organizations", "0001_initial"),
-        ("careers", "0002_initial"),
-        ("guides", "0002_initial"),
-    ]
+    """Formerly created the Editors group.
 
-    operations = [migrations.RunPython(create_editors_group, remove_editors_group)]
+    The group now belongs to the editorial app, which creates it and keeps its
+    permissions complete after every ``migrate`` and ``flush`` (``post_migrate``,
+    see ``editorial.apps``). This migration is kept, empty, so databases that
+    applied it stay consistent; it depends on no other app.
+    """
+
+    dependencies = []
+
+    operations = []

@@ -2,75 +2,13 @@
 
 import django.utils.timezone
 from django.db import migrations, models
-from django.db.models import Exists, OuterRef, Subquery
 
-# Record type → model, as core.search.RECORD_TYPES had them when this was written.
-# A record type added later needs its own migration creating the same trigger.
-RECORD_MODELS = {
-    "role": ("careers", "Role"),
-    "agenda": ("guides", "ResearchAgenda"),
-    "organization": ("organizations", "Organization"),
-    "paper": ("guides", "Paper"),
-    "program": ("careers", "Program"),
-    "failure-mode": ("guides", "FailureMode"),
-    "guide": ("guides", "Guide"),
-}
-TRIGGER = "search_sync_publication"
-FUNCTION = "core_searchentry_sync_publication"
-
-
-def copy_publication(apps, schema_editor):
-    """Fill the new columns of existing entries from their records."""
-    SearchEntry = apps.get_model("core", "SearchEntry")
-    for record_type, (app_label, model_name) in RECORD_MODELS.items():
-        source = apps.get_model(app_label, model_name).objects.filter(pk=OuterRef("object_id"))
-        SearchEntry.objects.filter(record_type=record_type).filter(Exists(source)).update(
-            status=Subquery(source.values("status")[:1]),
-            publish_at=Subquery(source.values("publish_at")[:1]),
-        )
-
-
-def create_triggers(apps, schema_editor):
-    """PostgreSQL: copy status/publish_at to the index on *every* update of a record.
-
-    Saves are handled by signals; these triggers also cover ``QuerySet.update()``
-    (the admin's publish/unpublish actions) and raw SQL, which send no signals.
-    """
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    schema_editor.execute(
-        f"""
-        CREATE OR REPLACE FUNCTION {FUNCTION}() RETURNS trigger LANGUAGE plpgsql AS $$
-        BEGIN
-            UPDATE core_searchentry
-               SET status = NEW.status, publish_at = NEW.publish_at
-             WHERE record_type = TG_ARGV[0] AND object_id = NEW.id;
-            RETURN NULL;
-        END;
-        $$
-        """
-    )
-    for record_type, (app_label, model_name) in RECORD_MODELS.items():
-        model = apps.get_model(app_label, model_name)
-        assert model._meta.pk.column == "id", model
-        table = schema_editor.quote_name(model._meta.db_table)
-        schema_editor.execute(f"DROP TRIGGER IF EXISTS {TRIGGER} ON {table}")
-        schema_editor.execute(
-            f"CREATE TRIGGER {TRIGGER} AFTER UPDATE OF status, publish_at ON {table} "
-            "FOR EACH ROW WHEN (OLD.status IS DISTINCT FROM NEW.status "
-            "OR OLD.publish_at IS DISTINCT FROM NEW.publish_at) "
-            f"EXECUTE FUNCTION {FUNCTION}(%s)",
-            [record_type],
-        )
-
-
-def drop_triggers(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    for app_label, model_name in RECORD_MODELS.values():
-        table = schema_editor.quote_name(apps.get_model(app_label, model_name)._meta.db_table)
-        schema_editor.execute(f"DROP TRIGGER IF EXISTS {TRIGGER} ON {table}")
-    schema_editor.execute(f"DROP FUNCTION IF EXISTS {FUNCTION}()")
+# This migration used to copy each entry's publication from its record and to
+# create PostgreSQL triggers on the record tables, naming every record type.
+# Both moved to the search app, which owns the index: its triggers are created
+# for every registered record type after each migrate (search.triggers), and
+# search.0002 replaces the triggers created here. Databases that applied this
+# migration keep its columns; fresh ones have no entries to copy.
 
 
 class Migration(migrations.Migration):
@@ -90,6 +28,4 @@ class Migration(migrations.Migration):
             name='status',
             field=models.CharField(choices=[('draft', 'Draft'), ('review', 'In review'), ('published', 'Published')], default='draft', max_length=10, verbose_name='status'),
         ),
-        migrations.RunPython(copy_publication, migrations.RunPython.noop, elidable=True),
-        migrations.RunPython(create_triggers, drop_triggers),
     ]

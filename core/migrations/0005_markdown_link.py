@@ -3,21 +3,14 @@
 from django.db import migrations, models
 
 
-def store_existing_links(apps, schema_editor):
-    """Read the links already written in every record's Markdown into the new table."""
-    from core.backlinks import rebuild_links
-
-    rebuild_links(apps)
+# The data step that read existing records' links now lives with the table in
+# the links app (links.backlinks.rebuild_links; ``manage.py rebuild_search_index``).
 
 
 class Migration(migrations.Migration):
 
     dependencies = [
         ('core', '0004_searchentry_publication'),
-        # The data step reads the Markdown of every record type.
-        ('careers', '0004_listing_order_indexes'),
-        ('guides', '0003_listing_order_indexes'),
-        ('organizations', '0002_listing_order_index'),
     ]
 
     operations = [
@@ -38,5 +31,4 @@ class Migration(migrations.Migration):
                 'constraints': [models.UniqueConstraint(fields=('source_type', 'source_id', 'target_type', 'target_slug'), name='markdownlink_unique_link')],
             },
         ),
-        migrations.RunPython(store_existing_links, migrations.RunPython.noop, elidable=True),
     ]

@@ -1,5 +1,6 @@
 from django import template
 
+from core import hooks, registry
 from core.markdown import render_markdown
 from core.seo import breadcrumb_list, jsonld_script
 
@@ -36,3 +37,36 @@ def jsonld(data):
 @register.simple_tag(takes_context=True)
 def breadcrumbs_jsonld(context, crumbs):
     return jsonld_script(breadcrumb_list(context["request"], crumbs))
+
+
+def _listing_links(context, listing):
+    """What apps offer for a listing (hook ``listing_links``), e.g. its feed and downloads."""
+    record_type = registry.for_listing(listing)
+    if record_type is None:
+        return []
+    request = context.get("request")
+    return [
+        link
+        for links in hooks.run("listing_links", request=request, record_type=record_type)
+        for link in links
+    ]
+
+
+@register.inclusion_tag("partials/open_data_links.html", takes_context=True)
+def open_data_links(context, listing):
+    """The visible "Subscribe and download" links of a listing (left out on filter errors)."""
+    if context.get("filter_errors"):
+        return {"links": [], "request": context.get("request")}
+    links = [link for link in _listing_links(context, listing) if link.get("label")]
+    return {"links": links, "request": context.get("request")}
+
+
+@register.inclusion_tag("partials/feed_link.html", takes_context=True)
+def listing_feed_links(context, listing, title=""):
+    """``<link rel="alternate">`` elements for a listing's feeds, keeping its filters."""
+    links = [link for link in _listing_links(context, listing) if link.get("alternate")]
+    return {
+        "links": links,
+        "title": title or listing.capitalize(),
+        "request": context.get("request"),
+    }

@@ -1,20 +1,11 @@
-"""The main navigation, with the current section marked."""
+"""The main navigation: one section per registered record type, the current one marked."""
 
 from django import template
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
+
+from core import registry
 
 register = template.Library()
-
-# (label, URL name): a section is current when the path starts with its URL.
-SECTIONS = [
-    ("Roles", "careers:role_list"),
-    ("Research agendas", "guides:agenda_list"),
-    ("Organizations", "organizations:organization_list"),
-    ("Papers", "guides:paper_list"),
-    ("Programs", "careers:program_list"),
-    ("Failure modes", "guides:failuremode_list"),
-    ("Guides", "guides:guide_list"),
-]
 
 
 @register.simple_tag(takes_context=True)
@@ -23,13 +14,16 @@ def nav_sections(context):
     request = context.get("request")
     path = getattr(request, "path", "") or ""
     items = []
-    for label, name in SECTIONS:
-        url = reverse(name)
+    for record_type in registry.record_types():
+        try:
+            url = reverse(record_type.list_url_name)
+        except NoReverseMatch:  # a type whose app's pages are not in this URLconf
+            continue
         if path == url:
             current = "page"
         elif path.startswith(url):
             current = "true"
         else:
             current = ""
-        items.append({"label": label, "url": url, "current": current})
+        items.append({"label": record_type.display_plural, "url": url, "current": current})
     return items

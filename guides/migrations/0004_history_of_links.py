@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 def snapshot_current_links(apps, schema_editor):
     """Existing versions get their record's current links (see the helper)."""
-    from core.editorial import backfill_link_history
+    from core.history import backfill_link_history
 
     backfill_link_history(apps, "guides")
 

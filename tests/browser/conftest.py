@@ -143,7 +143,7 @@ def _editors_group(request):
     request.getfixturevalue("transactional_db")
     from django.contrib.auth.models import Group
 
-    from core.permissions import EDITORS_GROUP, sync_editors_group
+    from editorial.permissions import EDITORS_GROUP, sync_editors_group
 
     if not Group.objects.filter(name=EDITORS_GROUP).exists():
         sync_editors_group(_migration_state_apps())

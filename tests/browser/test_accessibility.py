@@ -63,7 +63,7 @@ def reader_pages(site_data):
         ("guide detail", guide.get_absolute_url(), 200),
         ("tag list", reverse("core:tag_list"), 200),
         ("tag page", reverse("core:tag_detail", kwargs={"slug": tag.slug}), 200),
-        ("search results", f"{reverse('core:search')}?q={search_word}", 200),
+        ("search results", f"{reverse('search:search')}?q={search_word}", 200),
         ("404 page", MISSING_PAGE, 404),
     ]
 

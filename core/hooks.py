@@ -1,0 +1,52 @@
+"""Named extension points that apps above the kernel plug into.
+
+An app registers a function under a hook name in its ``AppConfig.ready()``;
+the kernel calls every function registered under that name without knowing
+which apps they come from::
+
+    hooks.register("record_page_context", citation_context)
+    ...
+    for extra in hooks.run("record_page_context", request=request, obj=obj):
+        context.update(extra)
+
+Hooks used by the project:
+
+* ``record_page_context(request, obj) -> dict`` — extra context for every
+  record's detail page (``core.views.RecordPageMixin``), e.g. the suggested
+  citation from ``opendata``.
+* ``rebuild_derived(batch_size) -> (name, count)`` — rebuild a table derived
+  from the records (the search index, the Markdown link table) after bulk
+  writes; see ``core.derived``.
+* ``listing_links(request, record_type) -> [link]`` — links every listing page
+  offers (``{% open_data_links %}``, ``{% listing_feed_links %}``): the open
+  data app's feed, downloads and API.
+* ``site_search_url() -> str`` — the search page the header's form sends to.
+* ``api_routes() -> [(prefix, viewset, basename)]`` — extra API endpoints
+  (``opendata.api.urls``), e.g. the organization types.
+"""
+
+from collections import defaultdict
+from collections.abc import Callable
+
+_HOOKS: dict[str, list[Callable]] = defaultdict(list)
+
+
+def register(name: str, fn: Callable) -> Callable:
+    """Register ``fn`` under ``name`` (once: registering it again does nothing)."""
+    if fn not in _HOOKS[name]:
+        _HOOKS[name].append(fn)
+    return fn
+
+
+def unregister(name: str, fn: Callable) -> None:
+    if fn in _HOOKS[name]:
+        _HOOKS[name].remove(fn)
+
+
+def get(name: str) -> list[Callable]:
+    return list(_HOOKS[name])
+
+
+def run(name: str, **kwargs) -> list:
+    """Call every function registered under ``name``; their results, in order."""
+    return [fn(**kwargs) for fn in _HOOKS[name]]

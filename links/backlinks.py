@@ -1,0 +1,330 @@
+"""What links here: every published record that points at a record.
+
+``backlinks_for(obj)`` returns ``{group label: [records]}`` — e.g.
+``{"Guides": [...], "Roles": [...]}`` — of the *published* records that link
+to ``obj`` through
+
+* a relation (a foreign key or many-to-many field on the other record, e.g. a
+  role's "programs that lead in", a paper's organizations);
+* a child row that names it (a guide step's records, a role's editor-chosen
+  pathway item): any relation of a record's child rows to another record type;
+* a Markdown record link in any Markdown field, ``[MATS](program:mats)`` or
+  ``/programs/mats/`` (also in child rows: role FAQ answers, guide step
+  bodies). These are not searched for at request time: ``index_links`` parses
+  a record's Markdown when it is saved and stores its outgoing links in
+  ``links.MarkdownLink``, so a backlink is an indexed lookup however many
+  records there are.
+
+Every registered record type (``core.registry``) is a source; where its links
+live is read from its model (``Source.of``). It runs exactly one query per
+source record type, whatever the number
+of links: each query ORs ``pk IN (subquery)`` conditions, so nothing joins into
+the outer query and no row is repeated. Render with
+``partials/backlinks.html``; ``BacklinksMixin`` adds ``backlinks`` to a
+DetailView's context.
+"""
+
+import re
+from dataclasses import dataclass
+
+from django.core.exceptions import FieldDoesNotExist
+from django.db.models import Q
+from django.urls import Resolver404, resolve
+
+from core import registry
+from core.markdown import extract_links, site_path, split_record_link
+
+# Per group, at most this many records (a hub organization stays readable).
+BACKLINK_LIMIT = 100
+
+SLUG_RE = re.compile(r"^[-a-zA-Z0-9_]+$")
+SLUG_MAX_LENGTH = 200  # ContentModel.slug and MarkdownLink.target_slug
+
+
+@dataclass(frozen=True)
+class ChildText:
+    """Markdown in child rows: ``model.field``, reaching the parent by ``parent``."""
+
+    model: type
+    field: str
+    parent: str
+
+
+@dataclass(frozen=True)
+class ChildLink:
+    """A child row that links the parent to other records (guide steps, pathway items)."""
+
+    model: type
+    parent: str
+
+
+@dataclass(frozen=True)
+class Source:
+    """A record type that can link to others, and where its links live — all read
+    from its model: Markdown fields, child rows with Markdown fields or with
+    relations to other record types, and its own relation fields."""
+
+    record_type: registry.RecordType
+    markdown: tuple[str, ...]  # own Markdown fields
+    child_text: tuple[ChildText, ...] = ()
+    child_links: tuple[ChildLink, ...] = ()
+
+    @property
+    def slug(self) -> str:
+        return self.record_type.slug
+
+    @property
+    def model(self):
+        return self.record_type.model
+
+    @classmethod
+    def of(cls, record_type: registry.RecordType) -> "Source":
+        model = record_type.model
+        child_text, child_links = [], []
+        for _accessor, child, fk_name in registry.child_relations(model):
+            child_text += [
+                ChildText(child, name, fk_name) for name in registry.markdown_fields(child)
+            ]
+            if any(f.name != fk_name for f in registry.related_record_fields(child)):
+                child_links.append(ChildLink(child, fk_name))
+        return cls(
+            record_type,
+            markdown=tuple(registry.markdown_fields(model)),
+            child_text=tuple(child_text),
+            child_links=tuple(child_links),
+        )
+
+
+def sources() -> list[Source]:
+    """Every record type as a source of links, in the order their groups are shown."""
+    return [Source.of(rt) for rt in registry.record_types(order="backlinks_order")]
+
+
+def source_for(model_or_instance) -> Source | None:
+    record_type = registry.for_model(model_or_instance)
+    return Source.of(record_type) if record_type is not None else None
+
+
+def link_target(href: str) -> tuple[str, str] | None:
+    """``(record type, slug)`` a Markdown link target points at, or ``None``.
+
+    ``program:mats`` and ``org:redwood`` name records by slug; a site-relative
+    (or own-site absolute) URL of a detail page, ``/programs/mats/``, does too.
+    """
+    href = href.strip()
+    parts = split_record_link(href)
+    if parts is not None:
+        prefix, slug = parts
+        kind = registry.for_prefix(prefix).slug
+    else:
+        path = site_path(href)
+        if path is None:
+            return None
+        try:
+            match = resolve(path)
+        except Resolver404:
+            return None
+        detail = detail_view_type(match.view_name)
+        if detail is None:
+            return None
+        kind, slug = detail.slug, match.kwargs.get("slug", "")
+    if not SLUG_RE.match(slug) or len(slug) > SLUG_MAX_LENGTH:
+        return None  # no record can have this slug
+    return kind, slug
+
+
+def detail_view_type(view_name: str) -> registry.RecordType | None:
+    """The record type whose detail page has this URL name (``careers:role_detail``)."""
+    return next((rt for rt in registry.record_types() if rt.detail_url_name == view_name), None)
+
+
+def links_in(texts) -> set[tuple[str, str]]:
+    """Every ``(record type, slug)`` linked from these Markdown texts."""
+    return {
+        target for text in texts for href in extract_links(text) if (target := link_target(href))
+    }
+
+
+def _store_links(source_type: str, source_id: int, targets: set[tuple[str, str]]) -> None:
+    from .models import MarkdownLink
+
+    stored = MarkdownLink.objects.filter(source_type=source_type, source_id=source_id)
+    existing = {(link.target_type, link.target_slug): link.pk for link in stored}
+    stale = [pk for target, pk in existing.items() if target not in targets]
+    if stale:
+        MarkdownLink.objects.filter(pk__in=stale).delete()
+    new = [
+        MarkdownLink(
+            source_type=source_type, source_id=source_id, target_type=kind, target_slug=slug
+        )
+        for kind, slug in sorted(targets - existing.keys())
+    ]
+    if new:
+        MarkdownLink.objects.bulk_create(new, ignore_conflicts=True)
+
+
+def index_links(instance) -> None:
+    """Store the outgoing Markdown links of one record (its own fields and child rows)."""
+    source = source_for(instance)
+    if source is None or instance.pk is None:
+        return
+    texts = [getattr(instance, name) for name in source.markdown]
+    for child in source.child_text:
+        texts += child.model._base_manager.filter(**{child.parent: instance.pk}).values_list(
+            child.field, flat=True
+        )
+    _store_links(source.slug, instance.pk, links_in(texts))
+
+
+def unindex_links(model, pk) -> None:
+    """Forget the outgoing links of a deleted record."""
+    from .models import MarkdownLink
+
+    record_type = registry.for_model(model)
+    if record_type is not None and pk is not None:
+        MarkdownLink.objects.filter(source_type=record_type.slug, source_id=pk).delete()
+
+
+def rebuild_links(app_registry=None, batch_size: int = 1000) -> int:
+    """Re-read every record's Markdown links; returns the number of links stored.
+
+    ``app_registry`` is a migration's historical apps (default: the live ones);
+    Markdown fields the models at hand do not have are skipped.
+    """
+    from django.apps import apps
+
+    app_registry = app_registry or apps
+    link_model = app_registry.get_model("links", "MarkdownLink")
+    link_model.objects.all().delete()
+    batch, total = [], 0
+
+    def flush():
+        nonlocal batch, total
+        link_model.objects.bulk_create(batch, ignore_conflicts=True)
+        total += len(batch)
+        batch = []
+
+    for source in sources():
+        model = app_registry.get_model(source.record_type.model_label)
+        own = [name for name in source.markdown if _has_field(model, name)]
+        texts: dict[int, list[str]] = {}
+        for pk, *values in model._base_manager.values_list("pk", *own).iterator(batch_size):
+            texts[pk] = [value for value in values if value]
+        for child in source.child_text:
+            child_model = app_registry.get_model(child.model._meta.label)
+            if not _has_field(child_model, child.field):
+                continue
+            rows = child_model._base_manager.values_list(child.parent, child.field)
+            for parent_id, value in rows.iterator(batch_size):
+                if value and parent_id in texts:
+                    texts[parent_id].append(value)
+        for pk, record_texts in texts.items():
+            for kind, slug in sorted(links_in(record_texts)):
+                batch.append(
+                    link_model(
+                        source_type=source.slug,
+                        source_id=pk,
+                        target_type=kind,
+                        target_slug=slug,
+                    )
+                )
+            if len(batch) >= batch_size:
+                flush()
+    flush()
+    return total
+
+
+def _has_field(model, name: str) -> bool:
+    try:
+        model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return False
+    return True
+
+
+def _relation_fields(model, target_model):
+    """Forward FK/M2M fields of ``model`` pointing at ``target_model``."""
+    for model_field in model._meta.get_fields():
+        if not (model_field.many_to_many or model_field.many_to_one):
+            continue
+        if model_field.auto_created and not model_field.concrete:
+            continue  # reverse relations
+        if model_field.related_model is not target_model:
+            continue
+        yield model_field
+
+
+def source_condition(source: Source, obj) -> Q | None:
+    """The OR of every way a ``source`` record can link to ``obj`` (or ``None``)."""
+    target_model = type(obj)._meta.concrete_model
+    model = source.model
+    condition = Q()
+    found = False
+
+    def add(q):
+        nonlocal condition, found
+        condition = condition | q if found else q
+        found = True
+
+    # Relations on the source record itself.
+    for model_field in _relation_fields(model, target_model):
+        linked = model.objects.filter(**{model_field.name: obj}).values("pk")
+        add(Q(pk__in=linked))
+
+    # Child rows linking the source to the target (guide steps, pathway items).
+    for child in source.child_links:
+        for model_field in _relation_fields(child.model, target_model):
+            linked = child.model.objects.filter(**{model_field.name: obj}).values(child.parent)
+            add(Q(pk__in=linked))
+
+    # Markdown record links, in the source's own fields and in child rows (stored on save).
+    target_type = registry.for_model(target_model)
+    if target_type is not None and obj.slug:
+        from .models import MarkdownLink
+
+        linked = MarkdownLink.objects.to_record(target_type.slug, obj.slug).filter(
+            source_type=source.slug
+        )
+        add(Q(pk__in=linked.values("source_id")))
+
+    return condition if found else None
+
+
+def backlinks_for(obj, *, limit: int = BACKLINK_LIMIT, exclude=()) -> dict[str, list]:
+    """``{group label: [published records linking to obj]}``; empty groups left out.
+
+    One query per source record type; the records need no further queries to
+    render (name, summary, URL, type label). ``exclude`` lists record type
+    slugs (``"role"``, ``"guide"``…) to leave out, e.g. groups the page already
+    shows in full.
+    """
+    groups: dict[str, list] = {}
+    for source in sources():
+        if source.slug in exclude:
+            continue
+        condition = source_condition(source, obj)
+        if condition is None:
+            continue
+        model = source.model
+        queryset = model.objects.published().filter(condition)
+        if model is type(obj)._meta.concrete_model:
+            queryset = queryset.exclude(pk=obj.pk)
+        records = list(queryset[:limit])
+        if records:
+            label = str(model._meta.verbose_name_plural)
+            groups[label[:1].upper() + label[1:]] = records
+    return groups
+
+
+class BacklinksMixin:
+    """Adds ``backlinks`` (``backlinks_for(self.object)``) to a DetailView's context.
+
+    Set ``backlinks_exclude = ("role",)`` to leave out groups the page already lists.
+    """
+
+    backlinks_exclude: tuple[str, ...] = ()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["backlinks"] = backlinks_for(self.object, exclude=self.backlinks_exclude)
+        return context
