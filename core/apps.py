@@ -10,3 +10,7 @@ class CoreConfig(AppConfig):
         from .cache import connect_cache_signals
 
         connect_cache_signals()
+        # Changing a record's links raises its version (optimistic concurrency).
+        from .models import connect_version_signals
+
+        connect_version_signals()

@@ -116,7 +116,17 @@ def login_locked_out(request, original_response=None, credentials=None):
 
 
 def csrf_failure(request, reason=""):
-    """A form was sent without a valid CSRF token (expired page, blocked cookies)."""
+    """A form was sent without a valid CSRF token (expired page, blocked cookies).
+
+    Apps may answer it first (hook ``csrf_failure``; ``editorial`` keeps an
+    editor's own form and sends them back to it); otherwise the 403 page.
+    Nothing here acts on the request: a hook may only keep input for later.
+    """
+    from . import hooks
+
+    for answer in hooks.run("csrf_failure", request=request, reason=reason):
+        if answer is not None:
+            return answer
     return _page(request, "403.html", 403, {"csrf_failure": True})
 
 

@@ -23,6 +23,9 @@ Hooks used by the project:
 * ``site_search_url() -> str`` — the search page the header's form sends to.
 * ``api_routes() -> [(prefix, viewset, basename)]`` — extra API endpoints
   (``opendata.api.urls``), e.g. the organization types.
+* ``csrf_failure(request, reason) -> HttpResponse | None`` — a chance to answer a
+  refused form other than with the 403 page (``core.errors.csrf_failure``);
+  ``editorial`` keeps an editor's own admin form across a rotated token.
 """
 
 from collections import defaultdict

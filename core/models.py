@@ -5,6 +5,23 @@
 * ``ContentModel`` – name, unique slug, summary, publication status, review
   date, tags and revision history: the common shape of every record type.
 * ``OrderedChild`` – child rows (duties, FAQ entries, steps…) kept in order.
+* ``VersionedModel`` – optimistic concurrency: a ``version`` counter that every
+  write raises, and a save that is refused (``StaleVersionError``) when the row
+  is no longer at the version the instance was loaded at.
+
+Version invariants (``VersionedModel``; both records and child rows have one):
+
+* every ``save()`` of an existing row is a compare-and-set: ``UPDATE … WHERE
+  version = <the instance's version>``, setting ``version + 1``. A stale
+  instance changes nothing and raises ``StaleVersionError``;
+* changing a row's tracked many-to-many links raises its version too
+  (``bump_on_link_change``, before django-simple-history records the links, so
+  the version it stores is the new one);
+* saving or deleting a child row raises its parent record's version, so a
+  record's version changes whenever anything the record's admin page shows
+  does;
+* revision history stores ``version`` with every row: the version an editor
+  loaded is the latest historical row with ``version <=`` it.
 
 What a record type declares about itself lives on its model: ``search_fields``
 (its search document, see ``core.registry``), ``publish_requirements`` (see
@@ -13,6 +30,7 @@ The record type itself is registered in its app's ``AppConfig.ready()``.
 """
 
 from django.db import models
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -52,6 +70,129 @@ class RecordHistory(HistoricalRecords):
         return {**super().get_meta_options_m2m(through_model), "default_permissions": ()}
 
 
+class StaleVersionError(Exception):
+    """A save based on a version of the row that is no longer current."""
+
+    def __init__(self, instance, expected):
+        self.instance = instance
+        self.expected = expected
+        super().__init__(
+            f"{instance._meta.label} {instance.pk} is no longer at version {expected}; "
+            "it was saved by someone else in the meantime."
+        )
+
+
+class VersionedModel(models.Model):
+    """Optimistic concurrency (see the module docstring for the invariants)."""
+
+    version = models.PositiveIntegerField(
+        _("version"),
+        default=1,
+        editable=False,
+        help_text=_("Raised by every save; a save from an older version is refused."),
+    )
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding and self.pk is not None:
+            self._expected_version = self.version or 0
+            self.version = self._expected_version + 1
+            update_fields = kwargs.get("update_fields")
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "version"}
+        else:
+            self._expected_version = None
+        try:
+            super().save(*args, **kwargs)
+        except StaleVersionError:
+            self.version = self._expected_version
+            raise
+        finally:
+            self._expected_version = None
+
+    def _do_update(self, base_qs, using, pk_val, values, update_fields, forced_update):
+        expected = getattr(self, "_expected_version", None)
+        if expected is None:
+            return super()._do_update(base_qs, using, pk_val, values, update_fields, forced_update)
+        updated = super()._do_update(
+            base_qs.filter(version=expected), using, pk_val, values, update_fields, forced_update
+        )
+        if not updated and base_qs.filter(pk=pk_val).exists():
+            raise StaleVersionError(self, expected)
+        return updated
+
+    def bump_version(self) -> None:
+        """Raise the version (and ``updated``) in the database and on this instance.
+
+        For changes the row's own ``save()`` does not see: its links, its child rows.
+        No history row is written here (the change that caused it writes its own).
+        """
+        if self.pk is None:
+            return
+        changes = _bump_values(type(self))
+        type(self)._base_manager.filter(pk=self.pk).update(**changes)
+        self.version = (self.version or 0) + 1
+        if "updated" in changes:
+            self.updated = changes["updated"]
+
+
+def _bump_values(model) -> dict:
+    """The ``update()`` values that raise a row's version (and its ``updated`` time)."""
+    values = {"version": F("version") + 1}
+    if any(f.name == "updated" for f in model._meta.concrete_fields):
+        values["updated"] = timezone.now()
+    return values
+
+
+def bump_on_link_change(sender, instance, action, reverse, model, pk_set, **kwargs):
+    """``m2m_changed`` receiver: changing links raises the version of the rows that own them.
+
+    Runs on ``pre_*`` so that django-simple-history's ``post_*`` receiver stores
+    the new version with the new links. From the other side of the relation
+    (``reverse``) the rows are ``pk_set`` of ``model``.
+    """
+    if action not in ("pre_add", "pre_remove", "pre_clear"):
+        return
+    if action != "pre_clear" and not pk_set:
+        return
+    if not reverse:
+        if isinstance(instance, VersionedModel):
+            instance.bump_version()
+        return
+    if not issubclass(model, VersionedModel):
+        return
+    if action == "pre_clear":
+        field = next(f for f in model._meta.local_many_to_many if f.remote_field.through is sender)
+        source = f"{field.m2m_reverse_field_name()}_id"
+        pk_set = set(
+            sender._default_manager.filter(**{source: instance.pk}).values_list(
+                f"{field.m2m_field_name()}_id", flat=True
+            )
+        )
+    if pk_set:
+        model._base_manager.filter(pk__in=pk_set).update(**_bump_values(model))
+
+
+def connect_version_signals() -> None:
+    """Connect ``bump_on_link_change`` for every many-to-many field of a versioned model."""
+    from django.apps import apps
+    from django.db.models.signals import m2m_changed
+
+    for model in apps.get_models():
+        if not issubclass(model, VersionedModel):
+            continue
+        for field in model._meta.local_many_to_many:
+            if isinstance(field, models.ManyToManyField):
+                through = field.remote_field.through
+                m2m_changed.connect(
+                    bump_on_link_change,
+                    sender=through,
+                    dispatch_uid=f"core.version.links.{through._meta.label}",
+                )
+
+
 class PublishableQuerySet(models.QuerySet):
     """Publication rules. Every reader-facing path calls ``published()``."""
 
@@ -65,7 +206,7 @@ class PublishableQuerySet(models.QuerySet):
         return self.published()
 
 
-class ContentModel(TimeStampedModel):
+class ContentModel(VersionedModel, TimeStampedModel):
     """A publishable record: a name, a unique slug, a one-line summary and tags."""
 
     name = models.CharField(_("name"), max_length=200)
@@ -131,13 +272,43 @@ class ContentModel(TimeStampedModel):
         return str(self._meta.verbose_name)
 
 
-class OrderedChild(models.Model):
-    """A child row shown in editor-chosen order (duties, FAQ entries, steps…)."""
+class OrderedChild(VersionedModel):
+    """A child row shown in editor-chosen order (duties, FAQ entries, steps…).
+
+    Saving or deleting one raises its parent record's version (``VersionedModel``).
+    """
 
     order = models.PositiveIntegerField(_("order"), default=0, db_index=True)
 
     history = RecordHistory(inherit=True)
 
-    class Meta:
+    class Meta(VersionedModel.Meta):
         abstract = True
         ordering = ["order", "pk"]
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        self._bump_parent()
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        self._bump_parent()
+        return result
+
+    def _bump_parent(self) -> None:
+        from .registry import parent_of
+
+        found = parent_of(type(self))
+        if found is None:
+            return
+        _record_type, fk_name = found
+        field = self._meta.get_field(fk_name)
+        if field.is_cached(self):
+            parent = getattr(self, fk_name)
+            if parent is not None and parent.pk is not None:
+                parent.bump_version()
+            return
+        parent_pk = getattr(self, field.attname)
+        if parent_pk is not None:
+            parent_model = field.related_model
+            parent_model._base_manager.filter(pk=parent_pk).update(**_bump_values(parent_model))

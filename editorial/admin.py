@@ -13,7 +13,11 @@ and django-simple-history's history/revert pages it adds:
   version → Revert) restores the record's child rows too;
 * a preview of the saved, rendered Markdown on the change form (no JavaScript
   needed) and a live "Preview" button beside each Markdown textarea
-  (``static/admin_extra/editorial.js``, progressive enhancement).
+  (``static/admin_extra/editorial.js``, progressive enhancement);
+* optimistic concurrency on every way of writing a record from the admin —
+  change form, inline child rows, links, bulk actions, revert — with the
+  conflict page, recovery of input sent after the session ended, and who else
+  is editing (``editorial.conflicts.SafeEditingMixin``, ``editorial.concurrency``).
 
 Site-wide editorial pages (the review dashboard, the link-check report, the
 Markdown preview endpoint) are in ``editorial.views``; ``editorial.sites``
@@ -42,9 +46,11 @@ from core import registry
 from core.fields import MarkdownField
 from core.history import version_links
 from core.markdown import render_markdown
-from core.models import Status
+from core.models import StaleVersionError, Status
 from core.validation import MAX_TEXT_LENGTH, publish_problems, requirements_for
 
+from .concurrency import VERSION_FIELD, VersionedFormMixin, parse_version, version_field
+from .conflicts import SafeEditingMixin
 from .models import LinkCheckReport
 from .review import review_after_months, review_cutoff
 from .revisions import restore_children, version_window_end
@@ -86,7 +92,9 @@ class EditorialFormMixin:
         return super().add_error(field, error)
 
 
-class ContentAdminForm(EditorialFormMixin, forms.ModelForm):
+class ContentAdminForm(VersionedFormMixin, EditorialFormMixin, forms.ModelForm):
+    loaded_version = version_field()
+
     def clean_tags(self):
         tags = self.cleaned_data.get("tags") or []
         too_long = [tag for tag in tags if len(tag) > TAG_MAX_LENGTH]
@@ -99,8 +107,8 @@ class ContentAdminForm(EditorialFormMixin, forms.ModelForm):
         return tags
 
 
-class ChildRowForm(EditorialFormMixin, forms.ModelForm):
-    pass
+class ChildRowForm(VersionedFormMixin, EditorialFormMixin, forms.ModelForm):
+    loaded_version = version_field()
 
 
 class TextLimitMixin:
@@ -128,7 +136,30 @@ class TextLimitMixin:
 
 
 class PublishRequiredChildrenFormSet(BaseInlineFormSet):
-    """Refuses to publish a record without the child rows it needs (a role's duties)."""
+    """Refuses to publish a record without the child rows it needs (a role's duties).
+
+    Each row saves (and deletes) against the version its form was loaded at, so
+    a row changed in the meantime is never overwritten (``core.models.VersionedModel``).
+    """
+
+    def save_existing(self, form, obj, commit=True):
+        loaded = parse_version(form.cleaned_data.get(VERSION_FIELD))
+        if loaded is not None:
+            obj.version = loaded
+        return super().save_existing(form, obj, commit=commit)
+
+    def delete_existing(self, obj, commit=True):
+        form = next((f for f in self.deleted_forms if f.instance is obj), None)
+        loaded = parse_version(form.cleaned_data.get(VERSION_FIELD)) if form else None
+        if (
+            commit
+            and loaded is not None
+            and not type(obj)._base_manager.filter(pk=obj.pk, version=loaded).exists()
+        ):
+            from core.models import StaleVersionError
+
+            raise StaleVersionError(obj, loaded)
+        return super().delete_existing(obj, commit=commit)
 
     def clean(self):
         super().clean()
@@ -155,6 +186,10 @@ class ChildInlineMixin(TextLimitMixin):
     form = ChildRowForm
     formset = PublishRequiredChildrenFormSet
     extra = 0
+
+    def get_fields(self, request, obj=None):
+        fields = list(super().get_fields(request, obj))
+        return fields if VERSION_FIELD in fields else [*fields, VERSION_FIELD]
 
 
 class OrderedInline(ChildInlineMixin, admin.TabularInline):
@@ -228,6 +263,11 @@ class HistoryCompareMixin:
         if version is None:
             return form_class
         links = version_links(version)
+        live = (
+            self.model._base_manager.filter(pk=version.instance.pk)
+            .values_list("version", flat=True)
+            .first()
+        )
 
         class RevertForm(form_class):
             def __init__(self, *args, **form_kwargs):
@@ -236,6 +276,8 @@ class HistoryCompareMixin:
                     for name, pks in links.items():
                         if name in self.fields:
                             self.initial[name] = pks
+                    # The revert replaces the record as it is now: check against that.
+                    self.initial[VERSION_FIELD] = live
 
         RevertForm.__name__ = form_class.__name__
         return RevertForm
@@ -356,33 +398,49 @@ class HistoryCompareMixin:
         }
         context.update(extra_context or {})
         if request.method != "POST":
+            self.restore_input(request)
             return super().history_form_view(request, object_id, version_id, context)
         # Reverting: the window must be measured before the revert adds a version.
         window_end = version_window_end(version)
-        with transaction.atomic():
-            response = super().history_form_view(request, object_id, version_id, context)
-            if response.status_code in (301, 302):
-                obj = self.model._default_manager.filter(pk=version.instance.pk).first()
-                if obj is not None:
-                    changed = restore_children(obj, window_end)
-                    if changed:
-                        self.message_user(
-                            request,
-                            ngettext(
-                                "%d child row restored to that version.",
-                                "%d child rows restored to that version.",
-                                changed,
-                            )
-                            % changed,
-                            messages.INFO,
-                        )
+        try:
+            with transaction.atomic():
+                refused = self.check_save(request, object_id, with_inlines=False)
+                if refused is not None:
+                    return refused
+                response = super().history_form_view(request, object_id, version_id, context)
+                if response.status_code in (301, 302):
+                    self._restore_children_after_revert(request, version, window_end)
+        except StaleVersionError:
+            # A write raced the check: rolled back; show the editor what changed.
+            with transaction.atomic():
+                refused = self.check_save(request, object_id, with_inlines=False)
+            if refused is None:
+                raise
+            return refused
         return response
+
+    def _restore_children_after_revert(self, request, version, window_end) -> None:
+        obj = self.model._default_manager.filter(pk=version.instance.pk).first()
+        if obj is None:
+            return
+        changed = restore_children(obj, window_end)
+        if changed:
+            self.message_user(
+                request,
+                ngettext(
+                    "%d child row restored to that version.",
+                    "%d child rows restored to that version.",
+                    changed,
+                )
+                % changed,
+                messages.INFO,
+            )
 
 
 # --- Content admin --------------------------------------------------------------
 
 
-class ContentAdmin(TextLimitMixin, HistoryCompareMixin, SimpleHistoryAdmin):
+class ContentAdmin(TextLimitMixin, SafeEditingMixin, HistoryCompareMixin, SimpleHistoryAdmin):
     """Admin for a ``core.models.ContentModel``: status, review date, history."""
 
     form = ContentAdminForm
@@ -474,7 +532,8 @@ class ContentAdmin(TextLimitMixin, HistoryCompareMixin, SimpleHistoryAdmin):
         now = timezone.now()
         published, refused = 0, []
         with transaction.atomic():
-            for obj in queryset.select_for_update():
+            rows, stale = self.split_stale(request, queryset)
+            for obj in rows:
                 problems = publish_problems(obj)
                 if problems:
                     refused.append(f"“{obj}”: {'; '.join(problems)}")
@@ -498,7 +557,8 @@ class ContentAdmin(TextLimitMixin, HistoryCompareMixin, SimpleHistoryAdmin):
                 _("Not published — fill in what is missing first: %s") % " | ".join(refused),
                 messages.ERROR,
             )
-        if not published and not refused:
+        self.report_stale(request, stale)
+        if not published and not refused and not stale:
             self.message_user(request, _("The selected records were already published."))
 
     @admin.action(description=_("Send selected records to review"), permissions=["change"])
@@ -524,12 +584,14 @@ class ContentAdmin(TextLimitMixin, HistoryCompareMixin, SimpleHistoryAdmin):
     def _set_status(self, request, queryset, status, reason):
         count = 0
         with transaction.atomic():
-            for obj in queryset.select_for_update():
+            rows, stale = self.split_stale(request, queryset)
+            for obj in rows:
                 if obj.status == status:
                     continue
                 obj.status = status
                 self._save_with_history(request, obj, reason)
                 count += 1
+        self.report_stale(request, stale)
         return count
 
     @admin.action(description=_("Mark selected records as reviewed today"), permissions=["change"])
@@ -537,10 +599,12 @@ class ContentAdmin(TextLimitMixin, HistoryCompareMixin, SimpleHistoryAdmin):
         today = timezone.localdate()
         count = 0
         with transaction.atomic():
-            for obj in queryset.select_for_update():
+            rows, stale = self.split_stale(request, queryset)
+            for obj in rows:
                 obj.last_reviewed = today
                 self._save_with_history(request, obj, "Marked reviewed (bulk action)")
                 count += 1
+        self.report_stale(request, stale)
         self.message_user(
             request,
             ngettext("%d record marked reviewed.", "%d records marked reviewed.", count) % count,
@@ -561,9 +625,10 @@ def _flat(fields):
             yield item
 
 
-class ChildHistoryAdmin(TextLimitMixin, HistoryCompareMixin, SimpleHistoryAdmin):
+class ChildHistoryAdmin(TextLimitMixin, SafeEditingMixin, HistoryCompareMixin, SimpleHistoryAdmin):
     """History (and compare) pages for a child row model edited inline elsewhere."""
 
+    form = ChildRowForm
     Media = EditorialAdminMedia
 
     def has_module_permission(self, request):

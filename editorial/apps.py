@@ -25,6 +25,12 @@ class EditorialConfig(AppConfig):
         # Create the Editors group, and keep its permissions complete when record
         # types are added later (post_migrate, once per migrate or flush).
         post_migrate.connect(_sync_editors_group, sender=self, dispatch_uid="editors-group")
+        # A form refused for a rotated CSRF token keeps its input (editorial.stash).
+        from core import hooks
+
+        from .stash import csrf_failure
+
+        hooks.register("csrf_failure", csrf_failure)
 
 
 class EditorialAdminConfig(admin_apps.AdminConfig):

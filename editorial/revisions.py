@@ -73,7 +73,7 @@ def restore_children(obj, when: datetime.datetime | None) -> int:
             values = {
                 f.attname: getattr(old, f.attname)
                 for f in child_model._meta.concrete_fields
-                if not f.primary_key
+                if not f.primary_key and f.name != "version"  # the counter only goes up
             }
             old_links = links_then[old._history.history_id]
             if (

@@ -3,16 +3,22 @@
 ``EditorialAdminConfig`` (in ``INSTALLED_APPS`` instead of
 ``django.contrib.admin``) makes this the default site, so every app's
 ``admin.py`` registers on it with ``@admin.register`` as usual. The site adds
-the review dashboard, the link-check report and the Markdown preview
-(``editorial.views``) in front of the admin's own URLs, wrapped by
-``admin_view`` (login and staff checks).
+the review dashboard, the link-check report, the Markdown preview and the
+presence notice (``editorial.views``) in front of the admin's own URLs, wrapped
+by ``admin_view`` (login and staff checks).
+
+``admin_view`` also keeps a form sent after the editor's session ended: Django
+would answer with the login page and drop the input; ``editorial.stash`` keeps
+it (for the owner of the form only) and the login leads back to the form.
 """
+
+from functools import update_wrapper
 
 from django.conf import settings
 from django.contrib import admin
 from django.urls import path
 
-from . import views
+from . import stash, views
 
 
 class EditorialAdminSite(admin.AdminSite):
@@ -38,6 +44,18 @@ class EditorialAdminSite(admin.AdminSite):
         wrapped.__doc__ = view.__doc__
         return self.admin_view(wrapped)
 
+    def admin_view(self, view, cacheable=False):
+        inner = super().admin_view(view, cacheable)
+
+        def keep_input(request, *args, **kwargs):
+            if request.method == "POST" and not self.has_permission(request):
+                kept = stash.keep(request, self.name)
+                if kept is not None:
+                    return kept
+            return inner(request, *args, **kwargs)
+
+        return update_wrapper(keep_input, inner)
+
     def get_urls(self):
         return [
             path(
@@ -54,6 +72,11 @@ class EditorialAdminSite(admin.AdminSite):
                 "editorial/markdown-preview/",
                 self.editorial_view(views.markdown_preview),
                 name="editorial_markdown_preview",
+            ),
+            path(
+                "editorial/presence/<int:content_type_id>/<str:object_id>/",
+                self.editorial_view(views.presence_view),
+                name="editorial_presence",
             ),
             *super().get_urls(),
         ]

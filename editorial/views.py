@@ -4,7 +4,11 @@
   (``?months=N`` to look further back or forward), per record type.
 * ``editorial/links/`` — the latest link-check report; POST runs a new check.
 * ``editorial/markdown-preview/`` — POST ``text`` → the rendered, sanitized HTML
-  (used by the "Preview" buttons of ``static/admin_extra/editorial.js``).
+  (used by the "Preview" buttons of ``static/admin_extra/editorial.js``). It
+  only renders: it never writes a record.
+* ``editorial/presence/<content type>/<pk>/?version=N`` — the "who else is
+  here" notice of a change form as an HTML fragment, refreshed by the admin
+  script while the form is open (which also keeps the editor's own presence).
 
 ``editorial.sites.EditorialAdminSite`` puts them in front of the admin's own
 URLs, wrapped by ``site.admin_view``: anonymous users are sent to the login
@@ -15,8 +19,9 @@ view (or, for running a check, change) content.
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html, format_html_join
@@ -185,4 +190,40 @@ def markdown_preview(request, site):
     response = HttpResponse(html, content_type="text/html; charset=utf-8")
     response["Cache-Control"] = "no-store"
     response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+def presence_view(request, site, content_type_id, object_id):
+    from django.template.loader import render_to_string
+
+    from . import presence
+    from .concurrency import latest_change, parse_version
+
+    content_type = ContentType.objects.filter(pk=content_type_id).first()
+    model = content_type.model_class() if content_type is not None else None
+    if model is None or model not in site._registry:
+        raise Http404
+    if not (
+        request.user.has_perm(_perm(model, "view")) or request.user.has_perm(_perm(model, "change"))
+    ):
+        raise PermissionDenied
+    try:
+        obj = model._default_manager.filter(pk=object_id).first()
+    except (ValueError, TypeError):
+        obj = None
+    if obj is None:
+        raise Http404
+    presence.touch(request.user, obj)
+    loaded = parse_version(request.GET.get("version", ""))
+    saved_since = None
+    if loaded is not None and getattr(obj, "version", loaded) > loaded:
+        who, when = latest_change(model, obj.pk)
+        saved_since = {"user": who, "when": when}
+    html = render_to_string(
+        "admin/editorial/partials/presence.html",
+        {"activities": presence.others(request.user, obj), "saved_since": saved_since},
+        request=request,
+    )
+    response = HttpResponse(html, content_type="text/html; charset=utf-8")
+    response["Cache-Control"] = "no-store"
     return response

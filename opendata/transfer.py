@@ -24,6 +24,15 @@ sorted by slug and keys are sorted, so the same content always gives the same
 bytes. Revision history, users, the search index and link-check reports are not
 part of it (``pg_dump`` backs up everything).
 
+Each record also carries its ``version`` (``core.models.VersionedModel``): the
+version of the record the file was made from. Import refuses a record that
+was changed on this site after that (its version differs from the file's and
+it was saved later than the file's ``updated``) and whose content differs
+from the file: that would overwrite someone's work. The error names the
+record and nothing is imported. A record new to this site is created with the
+file's version (so a round trip stays exact); an updated record's version goes
+up from this site's own count. Files without versions import as before.
+
 Import matches records by slug (the natural key): new slugs are created,
 existing ones updated, records missing from the file are left alone. It runs in
 one transaction — any error (a bad value, an unknown reference, a duplicate
@@ -45,6 +54,7 @@ from django.db import DatabaseError, IntegrityError, models, transaction
 from django.utils.dateparse import parse_date, parse_datetime
 
 from core import derived, registry, validation
+from core.models import VersionedModel
 
 logger = logging.getLogger(__name__)
 
@@ -52,6 +62,7 @@ FORMAT = "ai-safety-field-guide"
 VERSION = 1
 
 TIMESTAMP_FIELDS = ("created", "updated")
+VERSION_FIELD = "version"  # written for records (not child rows), checked on import
 MAX_ERRORS = 25
 
 
@@ -79,8 +90,20 @@ def section_models() -> list[tuple[str, type[models.Model]]]:
 
 
 def _scalar_fields(model) -> list[models.Field]:
-    """Concrete, non-key fields written as values (foreign keys included)."""
-    return [f for f in model._meta.concrete_fields if not f.primary_key and not f.auto_created]
+    """Concrete, non-key fields written as values (foreign keys included).
+
+    The version counter is not one: a record's is written by ``serialize_record``
+    and checked on import; child rows' are covered by their record's.
+    """
+    return [
+        f
+        for f in model._meta.concrete_fields
+        if not f.primary_key and not f.auto_created and f.name != VERSION_FIELD
+    ]
+
+
+def _versioned(model) -> bool:
+    return issubclass(model, VersionedModel)
 
 
 def _m2m_fields(model) -> list[models.ManyToManyField]:
@@ -172,6 +195,8 @@ def serialize_record(obj) -> dict[str, Any]:
         data[field.name] = sorted(t.slug for t in getattr(obj, field.name).all())
     if _has_tags(model):
         data["tags"] = sorted(obj.tags.names(), key=lambda n: (n.lower(), n))
+    if _versioned(model):
+        data[VERSION_FIELD] = obj.version
     for accessor, _child_model, fk_name in registry.child_relations(model):
         rows = sorted(getattr(obj, accessor).all(), key=lambda r: (r.order, r.pk))
         data[accessor] = [_serialize_child(row, fk_name) for row in rows]
@@ -256,6 +281,7 @@ class _Importer:
         # (model label, slug) → saved instance, for everything in the file.
         self.saved: dict[tuple[str, str], models.Model] = {}
         self.changed: set[tuple[str, str]] = set()
+        self.created: set[tuple[str, str]] = set()
         self.pending: list[tuple[str, models.Model, dict[str, Any]]] = []
 
     # Lookups -------------------------------------------------------------------
@@ -280,6 +306,8 @@ class _Importer:
         keys = {f.name for f in _scalar_fields(model)} | {f.name for f in _m2m_fields(model)}
         if _has_tags(model):
             keys.add("tags")
+        if _versioned(model):
+            keys.add(VERSION_FIELD)
         keys |= {accessor for accessor, _m, _fk in registry.child_relations(model)}
         return keys
 
@@ -300,6 +328,8 @@ class _Importer:
             self.saved[key] = existing
             self.counts["unchanged"] += 1
             return
+        if existing is not None:
+            self.check_version(existing, data, where)
         obj = existing or model()
         for field in _scalar_fields(model):
             if field.name not in data:
@@ -321,11 +351,37 @@ class _Importer:
         obj.save()
         self.saved[key] = obj
         self.changed.add(key)
+        if existing is None:
+            self.created.add(key)
         self.counts["updated" if existing else "created"] += 1
 
     def _same(self, obj, data: dict[str, Any]) -> bool:
         current = serialize_record(obj)
-        return all(current.get(k) == v for k, v in data.items())
+        return all(current.get(k) == v for k, v in data.items() if k != VERSION_FIELD)
+
+    def check_version(self, existing, data: dict[str, Any], where: str) -> None:
+        """Refuse to overwrite a record changed here after the version the file holds."""
+        if not _versioned(type(existing)) or VERSION_FIELD not in data:
+            return
+        version = data[VERSION_FIELD]
+        if isinstance(version, bool) or not isinstance(version, int) or version < 1:
+            raise ValueError(f"{where}: “{VERSION_FIELD}” must be a whole number from 1")
+        if version == existing.version:
+            return  # the file was made from this very version
+        saved = parse_datetime(data["updated"]) if isinstance(data.get("updated"), str) else None
+        if saved is not None and saved.tzinfo is not None and existing.updated <= saved:
+            return  # nothing here is newer than the file's version (a copy from another site)
+        latest = existing.history.select_related("history_user").first()
+        who = ""
+        if latest is not None and latest.history_user is not None:
+            who = f" by {latest.history_user.get_username()}"
+        raise ValueError(
+            f"{where}: changed on this site since the file was made (the file holds version "
+            f"{version}; this site has version {existing.version}, saved "
+            f"{existing.updated.astimezone(datetime.UTC):%Y-%m-%d %H:%M} UTC{who}). "
+            "Importing it would overwrite that change: export again and redo your edit "
+            "there, or take this record out of the file"
+        )
 
     def validate(self, obj, where: str, exclude_fields: Iterable[str] = ()) -> None:
         exclude = set(exclude_fields)
@@ -425,11 +481,14 @@ class _Importer:
     # Phase 3: timestamps as in the file --------------------------------------------
 
     def restore_timestamps(self, model, data: dict[str, Any], where: str) -> None:
-        obj = self.saved[(model._meta.label, data["slug"])]
+        key = (model._meta.label, data["slug"])
+        obj = self.saved[key]
         values = {}
         for name in TIMESTAMP_FIELDS:
             if name in data:
                 values[name] = _from_json(model._meta.get_field(name), data[name], where)
+        if key in self.created and _versioned(model) and VERSION_FIELD in data:
+            values[VERSION_FIELD] = data[VERSION_FIELD]  # new here: the file's version
         if values and any(getattr(obj, k) != v for k, v in values.items()):
             model._default_manager.filter(pk=obj.pk).update(**values)
 

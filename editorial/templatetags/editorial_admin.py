@@ -43,3 +43,19 @@ def editorial_summary(context):
         "report": LinkCheckReport.objects.order_by("-created", "-pk").first(),
         "drafts": drafts,
     }
+
+
+@register.filter
+def merge_choice(chosen, key):
+    """The choice already made on a conflict page for field ``key`` ("" if none)."""
+    from editorial.concurrency import MERGE_PREFIX
+
+    getter = getattr(chosen, "get", None)
+    return getter(f"{MERGE_PREFIX}{key}", "") if getter else ""
+
+
+@register.filter
+def posted(chosen, name):
+    """A value posted under ``name`` on a re-shown conflict page ("" if none)."""
+    getter = getattr(chosen, "get", None)
+    return getter(name, "") if getter else ""

@@ -94,6 +94,9 @@ def role_post(role_or_none, category, duties=("Do research",), **overrides):
         "last_reviewed": "",
     }
     existing = list(role_or_none.duties.all()) if role_or_none else []
+    if role_or_none is not None:  # the versions the change form was loaded at
+        role_or_none.refresh_from_db(fields=["version"])
+        data["loaded_version"] = str(role_or_none.version)
     data.update(management_form("duties", total=len(duties), initial=len(existing)))
     for index, text in enumerate(duties):
         data[f"duties-{index}-text"] = text
@@ -101,6 +104,7 @@ def role_post(role_or_none, category, duties=("Do research",), **overrides):
         if index < len(existing):
             data[f"duties-{index}-id"] = str(existing[index].pk)
             data[f"duties-{index}-role"] = str(role_or_none.pk)
+            data[f"duties-{index}-loaded_version"] = str(existing[index].version)
     for prefix in ("qualifications", "faqs", "pathway_items"):
         data.update(management_form(prefix))
     data.update(overrides)
@@ -414,6 +418,7 @@ def test_bad_child_rows_are_form_errors(editor_client):
         "steps-0-section": "",
         "steps-0-title": "A step",
         "steps-0-body": "\x00",
+        "loaded_version": str(guide.version),
     }
     response = editor_client.post(admin_url(guide, "change", guide.pk), data)
     assert response.status_code == 200
@@ -605,7 +610,8 @@ def test_history_lists_who_changed_what(editor_client, editor):
     editor_client.post(admin_url(Organization, "add"), organization_post(org_type))
     org = Organization.objects.get()
     editor_client.post(
-        admin_url(org, "change", org.pk), organization_post(org_type, headquarters="Berlin")
+        admin_url(org, "change", org.pk),
+        organization_post(org_type, headquarters="Berlin", loaded_version=str(org.version)),
     )
     html = editor_client.get(admin_url(org, "history", org.pk)).content.decode()
     assert "editor" in html

@@ -32,7 +32,8 @@ CHANGE_REASON = "Loaded demo content"
 # Publication fields a record inherits from the ``defaults`` section.
 PUBLICATION_FIELDS = ("status", "publish_at", "last_reviewed")
 # Fields the database maintains itself.
-AUTOMATIC_FIELDS = {"id", "created", "updated"}
+# ``version`` is the optimistic-concurrency counter (core.models.VersionedModel).
+AUTOMATIC_FIELDS = {"id", "created", "updated", "version"}
 # ``[text](prefix:slug)`` — a Markdown link to a record (see core.markdown).
 RECORD_LINK_RE = re.compile(r"\]\(\s*([a-z][a-z-]*):([^)\s]+)\s*\)")
 

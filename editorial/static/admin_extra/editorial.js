@@ -79,3 +79,64 @@
   document.addEventListener("DOMContentLoaded", function () { enhanceAll(document); });
   document.addEventListener("formset:added", function (event) { enhanceAll(event.target); });
 })();
+
+/*
+ * Keeping editors' work (see editorial/conflicts.py):
+ * - leaving a change form (or the conflict page) with unsaved changes asks first;
+ * - the "who else is here" notice is refreshed while the form is open.
+ * Both find their form by its hidden owner field (input[name=_editor]).
+ */
+(function () {
+  "use strict";
+
+  function guard(form) {
+    var dirty = form.classList.contains("editorial-conflict-form");
+    var submitting = false;
+    function mark(event) {
+      if (event.target && event.target.name && event.target.name.indexOf("__prefix__") === -1) {
+        dirty = true;
+      }
+    }
+    form.addEventListener("input", mark);
+    form.addEventListener("change", mark);
+    form.addEventListener("submit", function () { submitting = true; });
+    document.addEventListener("formset:added", function () { dirty = true; });
+    document.addEventListener("formset:removed", function () { dirty = true; });
+    window.addEventListener("beforeunload", function (event) {
+      if (!dirty || submitting) return undefined;
+      event.preventDefault();
+      // Older browsers show a prompt only when returnValue is set.
+      event.returnValue = "";
+      return "";
+    });
+  }
+
+  function refreshPresence(box) {
+    var url = box.dataset.presenceUrl;
+    if (!url) return;
+    function refresh() {
+      if (document.hidden) return;
+      fetch(url, { credentials: "same-origin", headers: { Accept: "text/html" } })
+        .then(function (response) { return response.ok ? response.text() : null; })
+        .then(function (html) {
+          // Server-rendered, escaped by Django's templates.
+          if (html === null) return;
+          if (html.trim() !== box.innerHTML.trim()) box.innerHTML = html;
+          box.hidden = html.trim() === "";
+        })
+        .catch(function () { /* offline or logged out: keep what is shown */ });
+    }
+    window.setInterval(refresh, 45000);
+    document.addEventListener("visibilitychange", function () {
+      if (!document.hidden) refresh();
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("input[name=_editor]").forEach(function (owner) {
+      if (owner.form) guard(owner.form);
+    });
+    var box = document.getElementById("editorial-presence");
+    if (box) refreshPresence(box);
+  });
+})();
