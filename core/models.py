@@ -282,6 +282,8 @@ class OrderedChild(VersionedModel):
 
     history = RecordHistory(inherit=True)
 
+    is_ordered_child = True  # read by ``core.registry.child_relations``
+
     class Meta(VersionedModel.Meta):
         abstract = True
         ordering = ["order", "pk"]

@@ -315,11 +315,10 @@ def child_relations(model) -> list[tuple[str, type[models.Model], str]]:
     Every ``core.models.OrderedChild`` with a foreign key to ``model`` is one of
     its child rows (duties, FAQ entries, approaches, steps…), sorted by accessor.
     """
-    from .models import OrderedChild
-
     relations = []
     for rel in model._meta.related_objects:
-        if rel.one_to_many and issubclass(rel.related_model, OrderedChild):
+        # ``core.models.OrderedChild`` marks its subclasses (no import: models read the registry).
+        if rel.one_to_many and getattr(rel.related_model, "is_ordered_child", False):
             relations.append((rel.get_accessor_name(), rel.related_model, rel.field.name))
     return sorted(relations, key=lambda item: item[0])
 

@@ -368,10 +368,14 @@ class RowMerge:
 
     @property
     def conflicts(self) -> list[FieldMerge]:
+        if self.status != "changed":
+            return []  # a deleted row is one row-level choice, not one per field
         return [f for f in self.fields if f.status == "conflict"]
 
     @property
     def merged(self) -> list[FieldMerge]:
+        if self.status != "changed":
+            return []
         return [f for f in self.fields if f.status in ("theirs", "mine")]
 
 
@@ -765,18 +769,22 @@ def _all_merges(fields, sections):
 # --- Turning the editor's choices into form data --------------------------------------------
 
 
-def _field_keys_for(form_class, specs, key: str) -> list[str] | None:
-    """The posted keys of the field whose html name is ``key`` (record or child row)."""
+def _field_for(form_class, specs, key: str):
+    """The form field whose html name is ``key`` (record or child row), or ``None``."""
     form = form_class()
     if key in form.fields and key != VERSION_FIELD:
-        return widget_keys(form.fields[key].widget, key)
+        return form.fields[key]
     for spec in specs:
         match = re.fullmatch(rf"{re.escape(spec.prefix)}-(\d+)-(.+)", key)
         if match and match.group(2) in spec.formset_class.form.base_fields:
-            name = match.group(2)
-            widget = spec.formset_class.form.base_fields[name].widget
-            return widget_keys(widget, key)
+            return spec.formset_class.form.base_fields[match.group(2)]
     return None
+
+
+def _field_keys_for(form_class, specs, key: str) -> list[str] | None:
+    """The posted keys of the field whose html name is ``key``."""
+    form_field = _field_for(form_class, specs, key)
+    return None if form_field is None else widget_keys(form_field.widget, key)
 
 
 def _substitute(data: QueryDict, keys: list[str], source_prefix: str) -> None:
@@ -809,7 +817,9 @@ def apply_resolution(data: QueryDict, form_class, specs) -> tuple[QueryDict, lis
         if choice == "theirs":
             _substitute(result, keys, THEIRS_PREFIX)
         elif choice == "combined":
-            if f"{COMBINED_PREFIX}{field_key}" in data and len(keys) == 1:
+            widget = _inner(_field_for(form_class, specs, field_key).widget)
+            multiple = getattr(widget, "allow_multiple_selected", False)
+            if f"{COMBINED_PREFIX}{field_key}" in data and len(keys) == 1 and not multiple:
                 text = data.get(f"{COMBINED_PREFIX}{field_key}", "")
                 if has_markers(text):
                     problems.append(field_key)
