@@ -385,6 +385,10 @@ class SectionMerge:
     prefix: str
     rows: list[RowMerge]
 
+    @property
+    def changes(self) -> list[RowMerge]:
+        return [row for row in self.rows if row.status != "same"]
+
 
 @dataclass
 class Conflict:

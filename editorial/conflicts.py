@@ -22,6 +22,7 @@ from django.contrib.admin.actions import delete_selected
 from django.contrib.admin.utils import flatten_fieldsets, unquote
 from django.contrib.contenttypes.models import ContentType
 from django.db import router, transaction
+from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, reverse
 from django.utils.formats import date_format
@@ -86,10 +87,31 @@ class SafeEditingMixin:
 
     def save_model(self, request, obj, form, change):
         if change:
-            loaded = form.loaded_version() if hasattr(form, "loaded_version") else None
+            if hasattr(form, "loaded_version"):
+                loaded = form.loaded_version()
+            else:  # a list_editable row: the changelist carries each row's version
+                loaded = parse_version(request.POST.get(f"{ROW_VERSION_PREFIX}{obj.pk}", ""))
             if loaded is not None:
                 obj.version = loaded  # the save is a compare-and-set against it
         super().save_model(request, obj, form, change)
+
+    def changelist_view(self, request, extra_context=None):
+        try:
+            return super().changelist_view(request, extra_context)
+        except StaleVersionError as exc:
+            # A list_editable save of a row saved by someone else since: all rolled back.
+            who, when = latest_change(type(exc.instance), exc.instance.pk)
+            detail = ", ".join(p for p in (who, _when(when)) if p)
+            self.message_user(
+                request,
+                _(
+                    "Nothing was saved: “%(record)s” was saved by someone else (%(detail)s) "
+                    "after you loaded this list. Reload the list and make your changes again."
+                )
+                % {"record": exc.instance, "detail": detail or _("just now")},
+                messages.ERROR,
+            )
+            return HttpResponseRedirect(request.get_full_path())
 
     def _plain_form_class(self, request, obj):
         """The change form's class without revert or restore wrappers (for comparing)."""

@@ -739,3 +739,47 @@ def test_presence_is_for_editors_only(client, org):
         "admin:editorial_presence", args=[ContentType.objects.get_for_model(org).pk, org.pk]
     )
     assert client.get(url).status_code == 302  # to the login page
+
+
+def test_a_stale_list_editable_row_is_not_saved(editor_client):
+    from guides.models import ResearchAgenda
+
+    agenda = factories.ResearchAgendaFactory(order=1)
+    shown = agenda.version
+    fresh = ResearchAgenda.objects.get(pk=agenda.pk)
+    fresh.order = 7  # someone else's change, after the list was loaded
+    fresh.save()
+    response = editor_client.post(
+        admin_url(ResearchAgenda, "changelist"),
+        {
+            "form-TOTAL_FORMS": "1",
+            "form-INITIAL_FORMS": "1",
+            "form-MIN_NUM_FORMS": "0",
+            "form-MAX_NUM_FORMS": "1000",
+            "form-0-id": str(agenda.pk),
+            "form-0-order": "3",
+            f"_version-{agenda.pk}": str(shown),
+            "_save": "Save",
+        },
+        follow=True,
+    )
+    assert "Nothing was saved" in response.content.decode()
+    assert ResearchAgenda.objects.get(pk=agenda.pk).order == 7
+
+
+def test_every_record_type_and_child_row_is_version_checked_in_its_admin():
+    from django.contrib import admin
+
+    from core import registry
+    from core.models import VersionedModel
+    from editorial.conflicts import SafeEditingMixin
+
+    checked = 0
+    for model in registry.record_models():
+        assert issubclass(model, VersionedModel), model
+        assert isinstance(admin.site._registry[model], SafeEditingMixin), model
+        for _accessor, child, _fk in registry.child_relations(model):
+            assert issubclass(child, VersionedModel), child
+            checked += 1
+    assert "registry_app.Gadget" in {m._meta.label for m in registry.record_models()}
+    assert checked >= 6
