@@ -45,6 +45,7 @@ from core.markdown import render_markdown
 from core.models import Status
 from core.validation import MAX_TEXT_LENGTH, publish_problems, requirements_for
 
+from .formhooks import ChangeFormHooksMixin
 from .models import LinkCheckReport
 from .review import review_after_months, review_cutoff
 from .revisions import restore_children, version_window_end
@@ -382,8 +383,9 @@ class HistoryCompareMixin:
 # --- Content admin --------------------------------------------------------------
 
 
-class ContentAdmin(TextLimitMixin, HistoryCompareMixin, SimpleHistoryAdmin):
-    """Admin for a ``core.models.ContentModel``: status, review date, history."""
+class ContentAdmin(ChangeFormHooksMixin, TextLimitMixin, HistoryCompareMixin, SimpleHistoryAdmin):
+    """Admin for a ``core.models.ContentModel``: status, review date, history; apps
+    above editorial take part in its change form through hooks (``editorial.formhooks``)."""
 
     form = ContentAdminForm
     # A URL typed without a scheme is taken as https (Django 6.0's default).
