@@ -20,6 +20,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
@@ -149,8 +150,8 @@ class SubmissionForm(forms.ModelForm):
 @admin.register(Submission)
 class SubmissionAdmin(admin.ModelAdmin):
     form = SubmissionForm
-    list_display = ("created", "what", "record_link", "excerpt", "state", "next_step")
-    list_display_links = ("created",)
+    list_display = ("sent", "what", "record_link", "excerpt", "state", "next_step")
+    list_display_links = ("sent",)
     list_filter = ("state", "kind", RecordTypeFilter, RecordFilter, ReplyWantedFilter)
     list_select_related = ()  # content types come from ContentType's cache
     list_per_page = 50
@@ -290,6 +291,10 @@ class SubmissionAdmin(admin.ModelAdmin):
             answer = _("Yes") if obj.useful else _("No")
             return f"{answer} — {text}" if text else str(answer)
         return text
+
+    @admin.display(description=_("sent"), ordering="created")
+    def sent(self, obj):
+        return date_format(timezone.localtime(obj.created), "j M Y, H:i")
 
     @admin.display(description=_("what"), ordering="kind")
     def what(self, obj):

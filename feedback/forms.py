@@ -53,7 +53,6 @@ class FeedbackForm(forms.Form):
     """Fields and checks every reader form shares (see the module docstring)."""
 
     kind: str = ""
-    template_name = "feedback/partials/form_fields.html"
 
     started = forms.CharField(widget=forms.HiddenInput, required=False, max_length=300)
     leave_empty = forms.CharField(
@@ -64,15 +63,17 @@ class FeedbackForm(forms.Form):
     )
 
     def __init__(self, *args, record_type, record, **kwargs):
+        """``record=None``: an unbound form of the record type, only for rendering its
+        fields (the same on every record of the type; ``feedback.record_pages``)."""
         kwargs.setdefault("auto_id", f"fb-{self.kind}-%s")
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.record_type = record_type
         self.record = record
-        self.key = guard.record_key(record_type, record.pk)
+        self.key = guard.record_key(record_type, record.pk) if record is not None else None
         if "part" in self.fields:
             self.fields["part"].choices = part_choices(record_type.model)
-        if not self.is_bound:
+        if not self.is_bound and self.key is not None:
             self.initial[STARTED] = guard.start_token(self.key)
 
     def clean(self):
@@ -83,9 +84,6 @@ class FeedbackForm(forms.Form):
         if problem is not None:
             raise ValidationError(GUARD_MESSAGES[problem], code=problem)
         return cleaned
-
-    def guard_codes(self) -> set[str]:
-        return {error.code for error in self.non_field_errors().as_data()}
 
     def data_for_retry(self):
         """The reader's data for the form shown again (honeypot empty, usable ``started``)."""

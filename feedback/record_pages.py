@@ -1,7 +1,8 @@
 """The feedback forms on every published record's page (hooks, no queries).
 
 ``feedback_context`` (hook ``record_page_context``) gives the page
-``feedback``: the three unbound forms, their submit URLs, the token URL for
+``feedback``: the three forms' fields (rendered once per record type:
+``blank_fields``), their submit URLs, the signed start time, the token URL for
 ``feedback.js`` and the privacy notice; ``feedback_sections`` (hook
 ``record_page_sections``) asks ``base.html`` to include
 ``feedback/partials/record_feedback.html``. Both come from the registry, so
@@ -15,13 +16,24 @@ the same for everyone and the page cache keeps serving it (see
 
 from __future__ import annotations
 
+from functools import lru_cache
+
+from django.conf import settings
+from django.template.loader import render_to_string
 from django.urls import reverse
 
 from core import registry
 
+from . import guard
 from .forms import FORMS
+from .models import Kind
 
 SECTION_TEMPLATE = "feedback/partials/record_feedback.html"
+BLANK_TEMPLATES = {
+    Kind.USEFUL: "feedback/partials/blank_useful.html",
+    Kind.OUTDATED: "feedback/partials/blank_fields.html",
+    Kind.SUGGESTION: "feedback/partials/blank_fields.html",
+}
 
 
 def _record_type(obj):
@@ -31,20 +43,38 @@ def _record_type(obj):
     return record_type
 
 
+@lru_cache(maxsize=256)
+def _rendered_fields(model, kind: str) -> str:
+    form = FORMS[kind](record_type=registry.for_model(model), record=None)
+    return render_to_string(BLANK_TEMPLATES[kind], {"form": form})
+
+
+def blank_fields(record_type, kind: str) -> str:
+    """A form's fields as HTML, rendered once per record type and kind and process.
+
+    They are the same on every record of a type (the record's own values — the
+    form's address and its signed start time — are put in by the partial), and
+    rendering them through Django's form templates on every page view would
+    cost more than the rest of the page. With ``DEBUG`` on (template edits
+    without a restart) they are rendered every time.
+    """
+    if settings.DEBUG:
+        return _rendered_fields.__wrapped__(record_type.model, kind)
+    return _rendered_fields(record_type.model, kind)
+
+
 def feedback_context(request, obj) -> dict:
     record_type = _record_type(obj)
     if record_type is None:
         return {}
-    forms = {
-        kind: form_class(record_type=record_type, record=obj) for kind, form_class in FORMS.items()
-    }
-    urls = {kind: reverse("feedback:form", args=[record_type.slug, obj.pk, kind]) for kind in FORMS}
     return {
         "feedback": {
-            "useful": forms["useful"],
-            "outdated": forms["outdated"],
-            "suggestion": forms["suggestion"],
-            "urls": urls,
+            "fields": {kind: blank_fields(record_type, kind) for kind in FORMS},
+            "urls": {
+                kind: reverse("feedback:form", args=[record_type.slug, obj.pk, kind])
+                for kind in FORMS
+            },
+            "started": guard.start_token(guard.record_key(record_type, obj.pk)),
             "token_url": reverse("feedback:token"),
             "privacy_url": reverse("feedback:privacy"),
         }

@@ -134,3 +134,19 @@ def test_the_form_page_carries_a_token_and_is_not_cached(settings):
     assert "no-store" in response["Cache-Control"]
     assert page_cache.CACHE_HEADER not in response
     assert '<meta name="robots" content="noindex">' in html
+
+
+def test_the_forms_fields_are_rendered_once_per_record_type():
+    """Rendering the fields through Django's form templates on every view would cost
+    more than the rest of the page; they are the same on every record of a type."""
+    record_type = registry.get("guide")
+    first, second = published(record_type), published(record_type)
+    reader = Client()
+    reader.get(first.get_absolute_url())
+    before = record_pages._rendered_fields.cache_info()
+    html = reader.get(second.get_absolute_url()).content.decode()
+    after = record_pages._rendered_fields.cache_info()
+    assert after.hits == before.hits + 3 and after.misses == before.misses
+    # The record's own values are still the record's.
+    assert f'action="{form_url(second, "suggestion")}"' in html
+    assert f'value="guide:{second.pk}|' in html
