@@ -4,7 +4,7 @@ Run from the repository root against a database with content (``make demo``
 fills ``db.sqlite3``)::
 
     .venv/bin/python bench/feedback_section.py
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/fieldguide .venv/bin/python bench/feedback_section.py
+    DATABASE_URL=postgres://…/fieldguide .venv/bin/python bench/feedback_section.py
 
 For the first published record of every registered type it renders the
 section (``feedback.record_pages``: the hook's context and the partial) many
