@@ -76,9 +76,7 @@ def main():
             return render_to_string(record_pages.SECTION_TEMPLATE, context, request=request)
 
         served()
-        print(
-            f"{record_type.slug:<16} {cpu_ms(served):>8.2f} ms {cpu_ms(unshared, 40):>15.2f} ms"
-        )
+        print(f"{record_type.slug:<16} {cpu_ms(served):>8.2f} ms {cpu_ms(unshared, 40):>15.2f} ms")
 
 
 if __name__ == "__main__":
