@@ -80,7 +80,7 @@ INSTALLED_APPS = [
     "csp",
     "axes",
     # The project's apps, kernel first (docs/architecture.md):
-    # core ← links, editorial ← content apps ← search, opendata ← demo.
+    # core ← links, editorial ← content apps ← search, opendata, feedback ← demo.
     "core",
     "links",
     "editorial",
@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "careers",
     "search",
     "opendata",
+    "feedback",
     "demo",
 ]
 
@@ -228,6 +229,30 @@ TAGGIT_CASE_INSENSITIVE = True
 # Editorial: records not reviewed for this many months are listed on the admin's
 # "Records due a review" page and by its "review due" filter.
 REVIEW_AFTER_MONTHS = int(os.environ.get("REVIEW_AFTER_MONTHS", "6"))
+
+
+def env_positive_int(name: str, default: int) -> int:
+    raw = os.environ.get(name, "").strip() or str(default)
+    try:
+        value = int(raw)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise ImproperlyConfigured(f"{name} must be a whole number of at least 1 (got {raw!r}).")
+    return value
+
+
+# Reader feedback (feedback/): "was this useful?", reports and suggested edits.
+# At most FEEDBACK_RATE_LIMIT posts per client address in FEEDBACK_RATE_WINDOW
+# seconds (counted in the shared cache); a form sent sooner than
+# FEEDBACK_MIN_FILL_SECONDS after its page was rendered, or later than
+# FEEDBACK_FORM_MAX_AGE seconds, is shown again instead of stored. purge_feedback
+# deletes submissions older than FEEDBACK_RETENTION_DAYS (docs/privacy.md).
+FEEDBACK_RATE_LIMIT = env_positive_int("FEEDBACK_RATE_LIMIT", 20)
+FEEDBACK_RATE_WINDOW = env_positive_int("FEEDBACK_RATE_WINDOW", 3600)
+FEEDBACK_MIN_FILL_SECONDS = env_positive_int("FEEDBACK_MIN_FILL_SECONDS", 3)
+FEEDBACK_FORM_MAX_AGE = env_positive_int("FEEDBACK_FORM_MAX_AGE", 24 * 60 * 60)
+FEEDBACK_RETENTION_DAYS = env_positive_int("FEEDBACK_RETENTION_DAYS", 180)
 
 LOGIN_URL = "admin:login"
 

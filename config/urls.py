@@ -26,6 +26,8 @@ urlpatterns = [
     # Open data: /api/v1/…, /api/schema/, listing feeds and exports, /r/<type>/<pk>/.
     path("api/", include("opendata.api.urls")),
     path("", include("opendata.urls")),
+    # Reader feedback: the forms on every record page post here; editors see it in the admin.
+    path("feedback/", include("feedback.urls")),
     path("", include("organizations.urls")),
     path("", include("careers.urls")),
     path("", include("guides.urls")),

@@ -14,6 +14,9 @@ Hooks used by the project:
 * ``record_page_context(request, obj) -> dict`` — extra context for every
   record's detail page (``core.views.RecordPageMixin``), e.g. the suggested
   citation from ``opendata``.
+* ``record_page_sections(request, obj) -> [template name]`` — sections every
+  record's detail page ends with (``base.html`` includes them after the page's
+  content, with the page's context), e.g. the reader feedback forms.
 * ``rebuild_derived(batch_size) -> (name, count)`` — rebuild a table derived
   from the records (the search index, the Markdown link table) after bulk
   writes; see ``core.derived``.
@@ -26,6 +29,15 @@ Hooks used by the project:
 * ``csrf_failure(request, reason) -> HttpResponse | None`` — a chance to answer a
   refused form other than with the 403 page (``core.errors.csrf_failure``);
   ``editorial`` keeps an editor's own admin form across a rotated token.
+* ``review_dashboard_sections(request, site) -> dict | None`` — extra sections
+  of the editors' review dashboard (``editorial.views.review_dashboard``): a
+  dict with ``template`` (included with the dict as ``section``).
+* ``content_admin_initial(request, obj) -> {field: value}`` — values a
+  record's change form opens with (GET only) instead of the saved ones
+  (``editorial.formhooks``), e.g. a reader's suggested text.
+* ``content_admin_before_save(request, obj, change)`` and
+  ``content_admin_saved(request, obj, change)`` — run around the admin's save
+  of a record (after its child rows and links are saved, for the second).
 """
 
 from collections import defaultdict

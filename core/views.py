@@ -42,12 +42,21 @@ class BreadcrumbMixin:
 
 class RecordPageMixin:
     """A record's detail page: adds what other apps contribute (hook
-    ``record_page_context``, e.g. the citation) to the context."""
+    ``record_page_context``, e.g. the citation) to the context, and the
+    templates they add at the end of the page (hook ``record_page_sections``,
+    included by ``base.html`` as ``record_page_sections``)."""
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         for extra in hooks.run("record_page_context", request=self.request, obj=self.object):
             context.update(extra)
+        context["record_page_sections"] = [
+            template
+            for templates in hooks.run(
+                "record_page_sections", request=self.request, obj=self.object
+            )
+            for template in templates or ()
+        ]
         return context
 
 

@@ -51,6 +51,7 @@ from core.validation import MAX_TEXT_LENGTH, publish_problems, requirements_for
 
 from .concurrency import VERSION_FIELD, VersionedFormMixin, parse_version, version_field
 from .conflicts import SafeEditingMixin
+from .formhooks import ChangeFormHooksMixin
 from .models import LinkCheckReport
 from .review import review_after_months, review_cutoff
 from .revisions import restore_children, version_window_end
@@ -440,8 +441,12 @@ class HistoryCompareMixin:
 # --- Content admin --------------------------------------------------------------
 
 
-class ContentAdmin(TextLimitMixin, SafeEditingMixin, HistoryCompareMixin, SimpleHistoryAdmin):
-    """Admin for a ``core.models.ContentModel``: status, review date, history."""
+class ContentAdmin(
+    ChangeFormHooksMixin, TextLimitMixin, SafeEditingMixin, HistoryCompareMixin, SimpleHistoryAdmin
+):
+    """Admin for a ``core.models.ContentModel``: status, review date, history, stale
+    saves refused (``editorial.conflicts``); apps above editorial take part in its
+    change form through hooks (``editorial.formhooks``)."""
 
     form = ContentAdminForm
     # A URL typed without a scheme is taken as https (Django 6.0's default).

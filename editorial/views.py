@@ -1,7 +1,8 @@
 """Site-wide editorial pages in the admin.
 
 * ``editorial/review/`` — records not reviewed for ``REVIEW_AFTER_MONTHS`` months
-  (``?months=N`` to look further back or forward), per record type.
+  (``?months=N`` to look further back or forward), per record type, after the
+  sections other apps add (hook ``review_dashboard_sections``).
 * ``editorial/links/`` — the latest link-check report; POST runs a new check.
 * ``editorial/markdown-preview/`` — POST ``text`` → the rendered, sanitized HTML
   (used by the "Preview" buttons of ``static/admin_extra/editorial.js``). It
@@ -27,6 +28,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html, format_html_join
 from django.views.decorators.http import require_POST
 
+from core import hooks
 from core.markdown import render_markdown
 from core.validation import MAX_TEXT_LENGTH
 
@@ -114,6 +116,12 @@ def review_dashboard(request, site):
         "cutoff": review_cutoff(months),
         "sections": sections,
         "total": total,
+        # Sections other apps add (hook ``review_dashboard_sections``), e.g. reader reports.
+        "extra_sections": [
+            extra
+            for extra in hooks.run("review_dashboard_sections", request=request, site=site)
+            if extra
+        ],
     }
     return render(request, "admin/editorial/review_due.html", context)
 

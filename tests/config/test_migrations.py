@@ -9,7 +9,7 @@ from django.db.migrations.executor import MigrationExecutor
 from django.db.migrations.loader import MigrationLoader
 from django.db.migrations.operations import RunPython, RunSQL
 
-PROJECT_APPS = {"core", "organizations", "careers", "guides"}
+PROJECT_APPS = {"core", "organizations", "careers", "guides", "feedback"}
 
 
 def test_every_data_or_sql_migration_can_be_reversed():
