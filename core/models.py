@@ -36,6 +36,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 
+from .fields import MarkdownField, is_rendered
 from .status import Status
 from .validation import Requirements
 
@@ -59,6 +60,17 @@ class RecordHistory(HistoricalRecords):
     with each version. Tags (django-taggit) are not a ``ManyToManyField`` and
     are not tracked.
     """
+
+    def fields_included(self, model):
+        # The rendered HTML of Markdown fields is derived: history keeps the Markdown.
+        return [f for f in super().fields_included(model) if not is_rendered(f)]
+
+    def copy_fields(self, model):
+        fields = super().copy_fields(model)
+        for field in fields.values():
+            if isinstance(field, MarkdownField):
+                field.adds_companion = False  # the historical model stores no HTML
+        return fields
 
     def get_m2m_fields_from_model(self, model):
         return [f for f in model._meta.local_many_to_many if isinstance(f, models.ManyToManyField)]
