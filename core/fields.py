@@ -28,6 +28,7 @@ class MarkdownField(models.TextField):
     """
 
     description = _("Markdown text")
+    is_markdown = True  # read by ``core.registry.markdown_fields``
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("help_text", _("Markdown."))
@@ -91,7 +92,7 @@ class RenderedMarkdownField(models.TextField):
 
     def from_db_value(self, value, expression, connection):
         # Sanitized when it was written (``pre_save``), so safe to show as is.
-        return mark_safe(value) if value is not None else value  # noqa: S308
+        return mark_safe(value) if value is not None else value
 
 
 def is_rendered(field) -> bool:

@@ -36,7 +36,7 @@ def test_child_rows_and_bulk_create_store_it_too():
     faq.refresh_from_db()
     assert "<strong>answer</strong>" in faq.answer_html
     org_type = factories.OrganizationTypeFactory()
-    [bulk] = Organization.objects.bulk_create(
+    Organization.objects.bulk_create(
         [Organization(name="Bulk", slug="bulk", type=org_type, description="*bulk*")]
     )
     assert Organization.objects.get(slug="bulk").description_html == "<p><em>bulk</em></p>\n"
