@@ -36,6 +36,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 
+from . import dependencies
 from .fields import MarkdownField, is_rendered
 from .status import Status
 from .validation import Requirements
@@ -206,7 +207,38 @@ def connect_version_signals() -> None:
 
 
 class PublishableQuerySet(models.QuerySet):
-    """Publication rules. Every reader-facing path calls ``published()``."""
+    """Publication rules. Every reader-facing path calls ``published()``.
+
+    While the page cache records a page (``core.dependencies``), running one
+    of these querysets at the top level — not a ``get()``, not inside another
+    query's prefetches — notes that the page shows a listing of the type.
+    """
+
+    def _fetch_all(self):
+        if self._result_cache is None and dependencies.is_recording():
+            dependencies.note_query(self)
+            with dependencies.nested():
+                super()._fetch_all()
+            return
+        super()._fetch_all()
+
+    def get(self, *args, **kwargs):
+        if not dependencies.is_recording():
+            return super().get(*args, **kwargs)
+        with dependencies.nested():  # one record: its own key, not a listing
+            return super().get(*args, **kwargs)
+
+    def count(self):
+        dependencies.note_query(self)
+        return super().count()
+
+    def exists(self):
+        dependencies.note_query(self)
+        return super().exists()
+
+    def aggregate(self, *args, **kwargs):
+        dependencies.note_query(self)
+        return super().aggregate(*args, **kwargs)
 
     def published(self):
         return self.filter(status=Status.PUBLISHED, publish_at__lte=timezone.now())

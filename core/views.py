@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.views.generic import TemplateView
 from taggit.models import Tag
 
-from . import hooks, registry
+from . import dependencies, hooks, registry
 
 
 class SafePaginator(Paginator):
@@ -47,6 +47,12 @@ class RecordPageMixin:
     included by ``base.html`` as ``record_page_sections``)."""
 
     def get_context_data(self, **kwargs):
+        obj = self.object
+        # The page shows what points at the record (reverse relations, "What links here").
+        record_type = registry.for_model(obj)
+        dependencies.depends_on(dependencies.reverse_key(type(obj), obj.pk))
+        if record_type is not None:
+            dependencies.depends_on(dependencies.link_key(record_type.slug, obj.slug))
         context = super().get_context_data(**kwargs)
         for extra in hooks.run("record_page_context", request=self.request, obj=self.object):
             context.update(extra)

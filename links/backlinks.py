@@ -34,7 +34,8 @@ from django.db.models import F, Q, Value, Window
 from django.db.models.functions import JSONObject, RowNumber
 from django.urls import Resolver404, resolve
 
-from core import registry
+from core import dependencies, registry
+from core.cache import invalidate
 from core.markdown import extract_links, site_path, split_record_link
 
 # Per group, at most this many records (a hub organization stays readable).
@@ -154,6 +155,9 @@ def _store_links(source_type: str, source_id: int, targets: set[tuple[str, str]]
     stored = MarkdownLink.objects.filter(source_type=source_type, source_id=source_id)
     existing = {(link.target_type, link.target_slug): link.pk for link in stored}
     stale = [pk for target, pk in existing.items() if target not in targets]
+    changed = (existing.keys() - targets) | (targets - existing.keys())
+    if changed:  # the target pages' "What links here" changes
+        invalidate(dependencies.link_key(kind, slug) for kind, slug in changed)
     if stale:
         MarkdownLink.objects.filter(pk__in=stale).delete()
     new = [
@@ -359,7 +363,10 @@ def backlinks_for(obj, *, limit: int = BACKLINK_LIMIT, exclude=()) -> dict[str, 
     if not parts:
         return {}
     union = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
-    rows = list(union.order_by("_group", "_rank")) if len(parts) > 1 else list(parts[0])
+    # Not a listing for the page cache: the record page depends on its ``rev:`` and
+    # ``link:`` keys, which every new or removed link invalidates.
+    with dependencies.nested():
+        rows = list(union.order_by("_group", "_rank")) if len(parts) > 1 else list(parts[0])
     grouped: dict[int, list] = {}
     for group, _rank, *values, extra in rows:
         records = grouped.setdefault(group, [])
