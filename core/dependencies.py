@@ -39,6 +39,7 @@ the ``link:`` keys of a record's Markdown targets).
 from __future__ import annotations
 
 import contextlib
+import datetime
 import contextvars
 import logging
 
@@ -139,9 +140,13 @@ def _visible(values: dict | None) -> bool:
     if not values:
         return False
     publish_at = values.get("publish_at")
-    return values.get("status") == Status.PUBLISHED and (
-        publish_at is None or publish_at <= timezone.now()
-    )
+    if values.get("status") != Status.PUBLISHED:
+        return False
+    if isinstance(publish_at, datetime.datetime):
+        if timezone.is_naive(publish_at):
+            return True  # cannot compare: count it visible (invalidates more, never less)
+        return publish_at <= timezone.now()
+    return True  # unset, or not parsed yet (a string): as above
 
 
 def _forward_targets(instance) -> set[str]:
