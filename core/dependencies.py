@@ -39,8 +39,8 @@ the ``link:`` keys of a record's Markdown targets).
 from __future__ import annotations
 
 import contextlib
-import datetime
 import contextvars
+import datetime
 import logging
 
 from . import hooks
