@@ -6,6 +6,8 @@ every row it shows is noted as a **dependency key**:
 * ``r:<app.model>:<pk>`` — a record, child row, taxonomy term or tag that was
   loaded (``post_init`` of the watched models: whatever the page read, by
   ``get()``, a list, ``select_related`` or a prefetch);
+* ``l:derived`` — a listing of a table derived from the records (the search
+  index, which inherits ``PublishableQuerySet``): any change invalidates it;
 * ``l:<app.model>`` — a *listing* of a record type: any top-level query of a
   type's ``PublishableQuerySet`` other than a single-record ``get()`` (lists,
   counts, facets, feeds, search sections). Queries that run *inside* another
@@ -48,6 +50,9 @@ from . import hooks
 logger = logging.getLogger("fieldguide.cache")
 
 STAMP_PREFIX = "pagecache:dep:"
+# Tables derived from every record (the search index): a page that lists one
+# depends on any change to any record, child row or taxonomy.
+DERIVED_KEY = "l:derived"
 
 _recording: contextvars.ContextVar[set | None] = contextvars.ContextVar(
     "pagecache_recording", default=None
@@ -114,9 +119,12 @@ def note_query(queryset) -> None:
     found = _recording.get()
     if found is None or _nested.get():
         return
-    found.add(listing_key(queryset.model))
-    for combined in getattr(queryset.query, "combined_queries", ()) or ():
-        found.add(listing_key(combined.model))
+    from . import registry
+
+    for model in [queryset.model, *(q.model for q in queryset.query.combined_queries or ())]:
+        found.add(listing_key(model))
+        if registry.for_model(model) is None:  # a derived table (``search.SearchEntry``)
+            found.add(DERIVED_KEY)
 
 
 @contextlib.contextmanager
@@ -201,7 +209,7 @@ def keys_for_change(instance, *, before: dict | None = None, deleted: bool = Fal
     from . import registry
 
     model = type(instance)
-    keys = {record_key(model, instance.pk)}
+    keys = {record_key(model, instance.pk), DERIVED_KEY}
     if before:
         for field in model._meta.concrete_fields:
             if field.many_to_one and registry.for_model(field.related_model) is not None:
@@ -260,7 +268,7 @@ def keys_for_links(instance, model, pk_set) -> set[str]:
     """A many-to-many change between ``instance`` and rows ``pk_set`` of ``model``."""
     from . import registry
 
-    keys = {record_key(type(instance), instance.pk)}
+    keys = {record_key(type(instance), instance.pk), DERIVED_KEY}
     if registry.for_model(type(instance)) is not None:
         keys.add(reverse_key(type(instance), instance.pk))
     parent = registry.parent_of(type(instance))

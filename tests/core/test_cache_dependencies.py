@@ -259,3 +259,14 @@ def test_draft_saves_never_reach_readers_through_keys(reader):
     draft.save()
     _r, listing = get(reader, ORGS)
     assert "Hidden" not in listing
+
+
+def test_search_results_follow_any_record_change(reader):
+    factories.OrganizationFactory(name="Quokka Research Lab")
+    response, html = get(reader, "/search/?q=quokka")
+    assert "Quokka Research Lab" in html
+    assert reader.get("/search/?q=quokka")[page_cache.CACHE_HEADER] == "hit"
+    factories.PaperFactory(name="Quokka alignment paper")
+    response, html = get(reader, "/search/?q=quokka")
+    assert response[page_cache.CACHE_HEADER] == "miss"
+    assert "Quokka alignment paper" in html
