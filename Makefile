@@ -11,7 +11,7 @@ PORT ?= 8000
 # Local development runs with DEBUG on; production sets its own environment.
 DEV_ENV := DEBUG=$${DEBUG:-1}
 
-.PHONY: help install run migrate demo admin-user test test-browser lint format check clean browser-deps bench-deps bench bench-search load-test
+.PHONY: help install run migrate demo admin-user test test-browser lint format check clean browser-deps bench-deps bench bench-tiers bench-search load-test
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  \033[36m%-14s\033[0m %s\n", $$1, $$2}'
@@ -64,6 +64,9 @@ bench-deps: ## Install wrk (Debian package) for the benchmarks
 
 bench: install bench-deps ## Site benchmark: synthetic data in PostgreSQL, gunicorn, wrk (see docs/performance.md)
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
+bench-tiers: install bench-deps ## Cache tiers, keep-alive: bare-Django floor, page cache, Varnish, storm (after make bench)
+	$(BIN)/python bench/tiers.py $(BENCH_ARGS)
 
 bench-search: install ## Search latency benchmark at 10,000+ records on PostgreSQL
 	$(BIN)/python bench/search_bench.py --fresh

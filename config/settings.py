@@ -169,6 +169,18 @@ PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE") if os.environ.get("PAGE_CACHE", "").
 PAGE_CACHE_TIMEOUT = int(os.environ.get("PAGE_CACHE_TIMEOUT", "600"))
 # Cache-Control max-age for browsers; 0 = revalidate every time (ETag → 304).
 PAGE_CACHE_MAX_AGE = int(os.environ.get("PAGE_CACHE_MAX_AGE", "0"))
+# Shared caches in front (Varnish, a CDN; docs/deployment.md): who purges pages by
+# key when content changes, where, and the s-maxage they may keep pages for
+# (unset: a day with a purger, else 0). A miss is rendered once (a short lock).
+PAGE_CACHE_PURGER = os.environ.get("PAGE_CACHE_PURGER", "").strip()
+PAGE_CACHE_PURGE_URL = os.environ.get("PAGE_CACHE_PURGE_URL", "").strip()
+PAGE_CACHE_SHARED_MAX_AGE = (
+    int(os.environ["PAGE_CACHE_SHARED_MAX_AGE"])
+    if os.environ.get("PAGE_CACHE_SHARED_MAX_AGE", "").strip()
+    else None
+)
+PAGE_CACHE_LOCK_SECONDS = float(os.environ.get("PAGE_CACHE_LOCK_SECONDS", "5"))
+PAGE_CACHE_STALE_SECONDS = float(os.environ.get("PAGE_CACHE_STALE_SECONDS", "10"))
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

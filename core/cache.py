@@ -7,22 +7,35 @@ an ``ETag`` and ``Last-Modified`` so browsers can revalidate with a 304.
 Pages are stored gzipped and sent gzipped to browsers that accept it
 (``Vary: Accept-Encoding``; each encoding has its own ``ETag``).
 
-**Invalidation.** One global *content version* lives in the cache. Every save,
-delete or many-to-many change of a record of a registered type, one of its
-child rows (duties, FAQ, approaches, steps…), a taxonomy (organization types,
-role categories), a tag or a tagging bumps it (``connect_cache_signals``,
-connected in ``CoreConfig.ready``; the models from ``core.registry``), both
-at once and again when the transaction commits.
-Each stored page records the version it was rendered at and is served only
-while that is still the current version, so the next request after an edit
-renders afresh. A hit costs one cache round trip (``get_many`` of the
-version, its state and the page).
+**Invalidation by dependency** (``core.dependencies``). While a page renders,
+every record, child row, taxonomy term and tag it shows, and every listing of a
+record type it runs, is noted as a key; the entry stores them with the moment
+its rendering began. A save, delete or many-to-many change stores the time of
+the change under the keys it touches (at once and again when the transaction
+commits); an entry is served only while none of its keys changed after it was
+rendered. So editing one organization re-renders the pages that show it and
+the listings of organizations — no other page. A hit costs two cache round
+trips (``get_many`` of the state and the page, then of the page's keys). One
+global *content version* remains for "everything changed" (bulk writers
+inside ``core.derived.deferred()``, ``bump_content_version``).
 
 **Scheduled publishing.** A record whose ``publish_at`` passes becomes visible
 without any save. The earliest future ``publish_at`` of a published record is
-computed (one indexed query per content type) whenever the version changes and
-kept with it; once that moment passes the version is bumped, and no entry is
-stored for longer than the time left until it (``page_cache_timeout``).
+kept in the cache's state (one indexed query per content type when it is
+computed); the first request after that moment invalidates the keys of the
+records that have just become visible (``publish_due``), as their save would
+have, and computes the next moment.
+
+**No miss storm.** The request that finds a page missing or out of date takes
+a short lock (``cache.add``, ``PAGE_CACHE_LOCK_SECONDS``) and renders it; the
+others meanwhile get the previous version (``X-Page-Cache: stale``) if the
+change is at most ``PAGE_CACHE_STALE_SECONDS`` old, or else wait for the
+render (polling, at most the lock's time) and get it as a hit.
+
+**Shared caches** (Varnish, a CDN: docs/deployment.md). Every anonymous page
+carries ``Cache-Control: max-age=…, s-maxage=…`` and its keys as
+``Surrogate-Key`` and ``xkey`` (the same keys, plus ``all``); an invalidation
+is sent to the configured purger (``core.purge``), which bans those keys.
 
 **What is never cached.** Requests with a session or messages cookie or an
 ``Authorization`` header (editors and staff previews: a draft can never reach
@@ -35,9 +48,11 @@ Settings: ``PAGE_CACHE_ENABLED`` (env ``PAGE_CACHE``; when unset, on only if
 the default cache is shared — Redis when ``REDIS_URL`` is set — since a
 process-local cache cannot be invalidated across several worker processes;
 the test settings' local-memory cache leaves it off), ``PAGE_CACHE_TIMEOUT``
-(seconds an entry lives, default 600) and ``PAGE_CACHE_MAX_AGE``
+(seconds an entry lives, default 600), ``PAGE_CACHE_MAX_AGE``
 (``Cache-Control: max-age`` sent to browsers, default 0: they revalidate every
-time and get a 304).
+time and get a 304), ``PAGE_CACHE_SHARED_MAX_AGE`` (``s-maxage``),
+``PAGE_CACHE_LOCK_SECONDS`` (default 5) and ``PAGE_CACHE_STALE_SECONDS``
+(default 10).
 """
 
 from __future__ import annotations
@@ -52,7 +67,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import DisallowedHost
 from django.db import connections, transaction
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_init, post_save, pre_save
 from django.http import HttpResponse
 from django.utils.cache import (
     get_conditional_response,
@@ -61,12 +76,21 @@ from django.utils.cache import (
 )
 from django.utils.http import http_date
 
+from . import dependencies
+from .dependencies import STAMP_PREFIX
+
 logger = logging.getLogger("fieldguide.cache")
 
 VERSION_KEY = "pagecache:version"
 STATE_KEY = "pagecache:state"
 PAGE_KEY_PREFIX = "pagecache:page:"
+LOCK_PREFIX = "pagecache:lock:"
+PUBLISH_LOCK_KEY = "pagecache:publishing"
+# Sent with every page for shared caches: purging it purges everything.
+ALL_KEY = "all"
 CACHE_HEADER = "X-Page-Cache"
+SURROGATE_KEY_HEADER = "Surrogate-Key"  # Fastly and other CDNs
+XKEY_HEADER = "xkey"  # Varnish's xkey module
 
 # Besides the registered records, their child rows and taxonomies: tags.
 WATCHED_EXTRA_APPS = frozenset({"taggit"})
@@ -87,6 +111,10 @@ MIN_COMPRESS_LENGTH = 512
 def _clock() -> float:
     """Epoch seconds (a function, so tests can move time without touching the cache's)."""
     return time.time()
+
+
+def _sleep(seconds: float) -> None:
+    time.sleep(seconds)
 
 
 def _initial_version() -> int:
@@ -156,8 +184,13 @@ def content_state(values: dict | None = None) -> dict:
         upcoming = state.get("next_publish")
         if upcoming is None or now < upcoming:
             return state
-        # A scheduled record has just become visible: every page may change.
-        version = bump_content_version() or content_version()
+        # Scheduled records have just become visible: forget the pages they touch.
+        if not cache.add(PUBLISH_LOCK_KEY, 1, timeout=30):
+            return state  # another request is doing it
+        try:
+            publish_due(state.get("checked"), now)
+        finally:
+            cache.delete(PUBLISH_LOCK_KEY)
     moment = next_scheduled_publish()
     previous = state.get("modified", 0) if state else 0
     state = {
@@ -165,22 +198,103 @@ def content_state(values: dict | None = None) -> dict:
         # Strictly later than the previous version's, at HTTP dates' 1 s resolution.
         "modified": float(int(max(now, previous + 1))),
         "next_publish": moment.timestamp() if moment is not None else None,
+        "checked": now,
     }
     cache.set(STATE_KEY, state, timeout=None)
     return state
 
 
 def page_cache_timeout(state: dict, now: float | None = None) -> int:
-    """Seconds to keep a page: the configured timeout, never past the next publication."""
-    timeout = int(getattr(settings, "PAGE_CACHE_TIMEOUT", 600))
-    upcoming = state.get("next_publish")
-    if upcoming is not None:
-        left = upcoming - (_clock() if now is None else now)
-        timeout = min(timeout, max(1, int(left)))
-    return timeout
+    """Seconds to keep a page (``PAGE_CACHE_TIMEOUT``). Not bounded by the next
+    scheduled publication: ``publish_due`` forgets the pages it touches, on time."""
+    return int(getattr(settings, "PAGE_CACHE_TIMEOUT", 600))
 
 
-# ------------------------------------------------------------------- signals
+# ------------------------------------------------------------ invalidation
+
+
+def invalidate(keys, *, purge_shared: bool = True) -> None:
+    """Mark ``keys`` changed now (pages that show them render anew) and purge them
+    from shared caches. Never raises: a cache outage must not break a save."""
+    keys = set(keys)
+    if not keys:
+        return
+    now = _clock()
+    try:
+        cache.set_many({STAMP_PREFIX + key: now for key in keys}, timeout=None)
+    except Exception:
+        logger.exception("Could not invalidate %d page cache keys", len(keys))
+    if purge_shared:
+        from . import purge
+
+        purge.purge(keys)
+
+
+def _invalidate_soon(keys, using) -> None:
+    """Now (a page rendered from here on sees the change if it reads after it) and
+    again on commit (a page rendered from the not yet committed data must not
+    survive the commit). Inside ``core.derived.deferred()`` (bulk writers): the
+    global version, once, when the block ends (hook ``rebuild_derived``)."""
+    from . import derived
+
+    if derived.is_deferred():
+        return
+    keys = set(keys)
+    try:
+        in_transaction = connections[using].in_atomic_block
+    except Exception:  # an unknown alias
+        in_transaction = False
+    if in_transaction:
+        invalidate(keys, purge_shared=False)  # shared caches: once, on commit
+        transaction.on_commit(lambda: invalidate(keys), using=using)
+    else:
+        invalidate(keys)
+
+
+def publish_due(since, now) -> int:
+    """Invalidate what the records whose ``publish_at`` fell in ``(since, now]`` touch.
+
+    ``since`` None: the last day. Returns the number of records."""
+    import datetime
+
+    from . import registry
+    from .models import Status
+
+    end = datetime.datetime.fromtimestamp(now, tz=datetime.UTC)
+    start = (
+        datetime.datetime.fromtimestamp(since, tz=datetime.UTC)
+        if since is not None
+        else end - datetime.timedelta(days=1)
+    )
+    count = 0
+    keys: set[str] = set()
+    for model in registry.record_models():
+        due = model._base_manager.filter(
+            status=Status.PUBLISHED, publish_at__gt=start, publish_at__lte=end
+        )
+        for record in due:
+            keys |= dependencies.keys_for_change(record, before={"status": Status.DRAFT})
+            count += 1
+    if keys:
+        invalidate(keys)
+    return count
+
+
+def _before(model, instance) -> dict | None:
+    """What the row was before this save: publication and foreign keys (one query)."""
+    from . import registry
+
+    if instance.pk is None or instance._state.adding:
+        return None
+    if registry.for_model(model) is None and registry.parent_of(model) is None:
+        return None
+    names = [f.attname for f in model._meta.concrete_fields if f.many_to_one]
+    if registry.for_model(model) is not None:
+        names += ["status", "publish_at"]
+    try:
+        return model._base_manager.filter(pk=instance.pk).values(*names).first()
+    except Exception:
+        return None
 
 
 def _watched(model) -> bool:
@@ -195,36 +309,91 @@ def _watched(model) -> bool:
     return model in registry.watched_models()
 
 
-def _bump_soon(using):
-    """Bump now (a page rendered from here on sees the change if it reads after it)
-    and again on commit (a page rendered from the not yet committed data must not
-    survive the commit)."""
-    bump_content_version()
-    try:
-        if connections[using].in_atomic_block:
-            transaction.on_commit(bump_content_version, using=using)
-    except Exception:  # an unknown alias: the immediate bump stands
-        logger.debug("No transaction to wait for on %r", using)
+def _pre_save(sender, instance, raw=False, **kwargs):
+    if not raw and _watched(sender) and not sender._meta.auto_created:
+        instance._pagecache_before = _before(sender, instance)
 
 
-def _saved_or_deleted(sender, using="default", **kwargs):
-    if _watched(sender):
-        _bump_soon(using)
+def _saved(sender, instance, using="default", raw=False, **kwargs):
+    if _watched(sender) and not sender._meta.auto_created:
+        before = instance.__dict__.pop("_pagecache_before", None)
+        _invalidate_soon(dependencies.keys_for_change(instance, before=before), using)
 
 
-def _m2m_changed(sender, action, using="default", **kwargs):
+def _deleted(sender, instance, using="default", **kwargs):
+    if _watched(sender) and not sender._meta.auto_created:
+        _invalidate_soon(dependencies.keys_for_change(instance, deleted=True), using)
+
+
+def _m2m_changed(sender, instance, action, model, pk_set, using="default", **kwargs):
+    if action == "pre_clear" and _watched(sender):
+        # Which rows are about to be unlinked: read them before they go.
+        field = next(
+            (f for f in type(instance)._meta.many_to_many if f.remote_field.through is sender),
+            None,
+        )
+        if field is not None:
+            instance._pagecache_cleared = set(
+                getattr(instance, field.name).values_list("pk", flat=True)
+            )
+        return
     if action in {"post_add", "post_remove", "post_clear"} and _watched(sender):
-        _bump_soon(using)
+        if action == "post_clear":
+            pk_set = instance.__dict__.pop("_pagecache_cleared", None) or set()
+        _invalidate_soon(dependencies.keys_for_links(instance, model, pk_set), using)
+
+
+def _initialized(sender, instance, **kwargs):
+    if dependencies.is_recording() and _watched(sender):
+        dependencies.note_instance(sender, instance)
+
+
+def _rebuilt(batch_size=500, **kwargs):
+    """Hook ``rebuild_derived``: a bulk write ended; every page may have changed."""
+    bump_content_version()
+    return ("page cache", "every page invalidated")
 
 
 def connect_cache_signals():
-    """Bump the content version whenever anything a reader page shows changes."""
-    post_save.connect(_saved_or_deleted, dispatch_uid="pagecache-save")
-    post_delete.connect(_saved_or_deleted, dispatch_uid="pagecache-delete")
+    """Note what pages show (``post_init``) and forget them when it changes."""
+    from . import hooks
+
+    pre_save.connect(_pre_save, dispatch_uid="pagecache-pre-save")
+    post_save.connect(_saved, dispatch_uid="pagecache-save")
+    post_delete.connect(_deleted, dispatch_uid="pagecache-delete")
     m2m_changed.connect(_m2m_changed, dispatch_uid="pagecache-m2m")
+    # Every model (the registry fills after this app's ready()); the receiver
+    # returns at once unless a page is being recorded, and notes watched rows only.
+    post_init.connect(_initialized, dispatch_uid="pagecache-init")
+    hooks.register("rebuild_derived", _rebuilt)
 
 
 # ---------------------------------------------------------------- middleware
+
+
+def entry_is_fresh(entry) -> tuple[bool, float | None]:
+    """``(fresh, when its newest key changed)`` for a stored page (one ``get_many``)."""
+    if entry is None:
+        return False, None
+    deps = entry.get("deps")
+    if deps is None:
+        return True, None
+    if not deps:
+        return True, None
+    stamps = cache.get_many([STAMP_PREFIX + dep for dep in deps])
+    newest = max(stamps.values(), default=None)
+    rendered_at = entry.get("rendered_at", 0)
+    if newest is not None and newest >= rendered_at:
+        return False, newest
+    return True, newest
+
+
+def shared_max_age() -> int:
+    """``s-maxage`` for shared caches: long when a purger forgets pages on change."""
+    configured = getattr(settings, "PAGE_CACHE_SHARED_MAX_AGE", None)
+    if configured is not None:
+        return int(configured)
+    return 86400 if getattr(settings, "PAGE_CACHE_PURGER", "") else 0
 
 
 # Cache backends local to one process: invalidation would not reach the others.
@@ -315,12 +484,13 @@ class PageCacheMiddleware:
             return self.get_response(request)
         try:
             key = page_key(request)
-            # One round trip for a hit: the version, its state and the page.
+            # One round trip: the version, its state and the page; a second for its keys.
             values = cache.get_many([VERSION_KEY, STATE_KEY, key])
             state = content_state(values)
             entry = values.get(key)
             if entry is not None and entry.get("version") != state["version"]:
-                entry = None  # rendered before the latest change
+                entry = None  # rendered before "everything changed"
+            fresh, changed_at = entry_is_fresh(entry)
         except DisallowedHost:
             return self.get_response(request)
         except Exception:  # the cache or the database is away
@@ -328,35 +498,94 @@ class PageCacheMiddleware:
             return self.get_response(request)
 
         gzip_ok = accepts_gzip(request)
-        if entry is not None:
-            response = HttpResponse(status=entry["status"])
-            for name, value in entry["headers"]:
-                response[name] = value
-            response[CACHE_HEADER] = "hit"
+        if entry is not None and fresh:
+            response = self._from_entry(entry, "hit")
         else:
-            response = self.get_response(request)
-            if not response_is_cacheable(response):
-                return response
-            entry = self._to_entry(response, state["version"])
-            response[CACHE_HEADER] = "miss"
-            try:
-                cache.set(key, entry, page_cache_timeout(state))
-            except Exception:
-                logger.warning("Could not store a page in the cache", exc_info=True)
+            response, entry = self._render_once(request, key, state, entry, changed_at)
+            if entry is None:
+                return response  # not cacheable
         encoding = self._set_body(request, response, entry, gzip_ok)
 
-        etag = _etag(state["version"], key, encoding)
-        last_modified = int(state["modified"])
+        etag = _etag(entry.get("rendered_at", state["version"]), key, encoding)
+        last_modified = int(entry.get("rendered_at") or state["modified"])
         response["ETag"] = etag
         response["Last-Modified"] = http_date(last_modified)
         patch_vary_headers(response, ["Accept-Encoding"])
-        patch_cache_control(response, max_age=int(getattr(settings, "PAGE_CACHE_MAX_AGE", 0)))
+        patch_cache_control(
+            response,
+            max_age=int(getattr(settings, "PAGE_CACHE_MAX_AGE", 0)),
+            s_maxage=shared_max_age(),
+        )
+        keys = " ".join([ALL_KEY, *entry.get("deps", ())])
+        response[SURROGATE_KEY_HEADER] = keys
+        response[XKEY_HEADER] = keys
         conditional = get_conditional_response(
             request, etag=etag, last_modified=last_modified, response=response
         )
         if conditional is not response:
             conditional[CACHE_HEADER] = response[CACHE_HEADER]
         return conditional
+
+    def _from_entry(self, entry, how: str):
+        response = HttpResponse(status=entry["status"])
+        for name, value in entry["headers"]:
+            response[name] = value
+        response[CACHE_HEADER] = how
+        return response
+
+    def _render(self, request, key, state):
+        """Render, noting what the page shows; store it. ``(response, entry or None)``."""
+        started = _clock()
+        with dependencies.recording() as deps:
+            response = self.get_response(request)  # templates render in here
+        if not response_is_cacheable(response):
+            return response, None
+        entry = self._to_entry(response, state["version"])
+        entry["rendered_at"] = started
+        entry["deps"] = sorted(deps)
+        response[CACHE_HEADER] = "miss"
+        try:
+            cache.set(key, entry, page_cache_timeout(state))
+        except Exception:
+            logger.warning("Could not store a page in the cache", exc_info=True)
+        return response, entry
+
+    def _render_once(self, request, key, state, previous, changed_at):
+        """A miss: one request renders (under a short lock); the others get the
+        previous version while the change is recent, or wait for the render."""
+        lock = LOCK_PREFIX + key
+        lock_seconds = float(getattr(settings, "PAGE_CACHE_LOCK_SECONDS", 5))
+        try:
+            locked = cache.add(lock, 1, timeout=max(1, int(lock_seconds)))
+        except Exception:
+            locked = True  # no lock to be had: render
+        if locked:
+            try:
+                return self._render(request, key, state)
+            finally:
+                try:
+                    cache.delete(lock)
+                except Exception:
+                    logger.debug("Could not release %s", lock)
+        stale_seconds = float(getattr(settings, "PAGE_CACHE_STALE_SECONDS", 10))
+        recent = changed_at is not None and _clock() - changed_at <= stale_seconds
+        if previous is not None and recent:
+            return self._from_entry(previous, "stale"), previous
+        # Nothing to serve meanwhile: wait for the render in progress.
+        deadline = _clock() + lock_seconds
+        while _clock() < deadline:
+            _sleep(0.02)
+            try:
+                entry = cache.get(key)
+                if entry is not None and entry is not previous:
+                    fresh, _changed = entry_is_fresh(entry)
+                    if fresh and entry.get("rendered_at") != (previous or {}).get("rendered_at"):
+                        return self._from_entry(entry, "hit"), entry
+                if not cache.get(lock):
+                    break  # the render ended (or failed): render ourselves
+            except Exception:
+                break
+        return self._render(request, key, state)
 
     @staticmethod
     def _to_entry(response, version) -> dict:

@@ -17,6 +17,9 @@ Hooks used by the project:
 * ``record_page_sections(request, obj) -> [template name]`` — sections every
   record's detail page ends with (``base.html`` includes them after the page's
   content, with the page's context), e.g. the reader feedback forms.
+* ``cache_keys_for(instance) -> set of keys`` — page cache dependency keys
+  (``core.dependencies``) to invalidate, besides the kernel's own, when a record
+  becomes visible; ``links`` adds the records its Markdown links to.
 * ``rebuild_derived(batch_size) -> (name, count)`` — rebuild a table derived
   from the records (the search index, the Markdown link table) after bulk
   writes; see ``core.derived``.

@@ -36,6 +36,8 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 
+from . import dependencies
+from .fields import MarkdownField, is_rendered
 from .status import Status
 from .validation import Requirements
 
@@ -59,6 +61,17 @@ class RecordHistory(HistoricalRecords):
     with each version. Tags (django-taggit) are not a ``ManyToManyField`` and
     are not tracked.
     """
+
+    def fields_included(self, model):
+        # The rendered HTML of Markdown fields is derived: history keeps the Markdown.
+        return [f for f in super().fields_included(model) if not is_rendered(f)]
+
+    def copy_fields(self, model):
+        fields = super().copy_fields(model)
+        for field in fields.values():
+            if isinstance(field, MarkdownField):
+                field.adds_companion = False  # the historical model stores no HTML
+        return fields
 
     def get_m2m_fields_from_model(self, model):
         return [f for f in model._meta.local_many_to_many if isinstance(f, models.ManyToManyField)]
@@ -194,7 +207,38 @@ def connect_version_signals() -> None:
 
 
 class PublishableQuerySet(models.QuerySet):
-    """Publication rules. Every reader-facing path calls ``published()``."""
+    """Publication rules. Every reader-facing path calls ``published()``.
+
+    While the page cache records a page (``core.dependencies``), running one
+    of these querysets at the top level — not a ``get()``, not inside another
+    query's prefetches — notes that the page shows a listing of the type.
+    """
+
+    def _fetch_all(self):
+        if self._result_cache is None and dependencies.is_recording():
+            dependencies.note_query(self)
+            with dependencies.nested():
+                super()._fetch_all()
+            return
+        super()._fetch_all()
+
+    def get(self, *args, **kwargs):
+        if not dependencies.is_recording():
+            return super().get(*args, **kwargs)
+        with dependencies.nested():  # one record: its own key, not a listing
+            return super().get(*args, **kwargs)
+
+    def count(self):
+        dependencies.note_query(self)
+        return super().count()
+
+    def exists(self):
+        dependencies.note_query(self)
+        return super().exists()
+
+    def aggregate(self, *args, **kwargs):
+        dependencies.note_query(self)
+        return super().aggregate(*args, **kwargs)
 
     def published(self):
         return self.filter(status=Status.PUBLISHED, publish_at__lte=timezone.now())

@@ -356,10 +356,10 @@ def parent_record(row):
 
 
 def markdown_fields(model) -> list[str]:
-    """Names of the model's Markdown fields (``core.fields.MarkdownField``)."""
-    from .fields import MarkdownField
-
-    return [f.name for f in model._meta.concrete_fields if isinstance(f, MarkdownField)]
+    """Names of the model's Markdown fields (``core.fields.MarkdownField``, which
+    marks itself ``is_markdown``: no import, since the field renders through
+    ``core.markdown``, which reads this registry)."""
+    return [f.name for f in model._meta.concrete_fields if getattr(f, "is_markdown", False)]
 
 
 def search_fields(model) -> tuple:

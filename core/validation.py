@@ -80,7 +80,7 @@ def publish_problems(obj) -> list[str]:
 def text_length_errors(obj, limit: int = MAX_TEXT_LENGTH) -> dict[str, str]:
     errors = {}
     for field in obj._meta.concrete_fields:
-        if isinstance(field, models.TextField):
+        if isinstance(field, models.TextField) and field.editable:
             value = getattr(obj, field.attname)
             if isinstance(value, str) and len(value) > limit:
                 errors[field.name] = str(

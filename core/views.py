@@ -9,13 +9,13 @@
 """
 
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
-from django.db.models import Count
+from django.db.models import Count, Value
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.urls import reverse
 from django.views.generic import TemplateView
 from taggit.models import Tag
 
-from . import hooks, registry
+from . import dependencies, hooks, registry
 
 
 class SafePaginator(Paginator):
@@ -47,6 +47,12 @@ class RecordPageMixin:
     included by ``base.html`` as ``record_page_sections``)."""
 
     def get_context_data(self, **kwargs):
+        obj = self.object
+        # The page shows what points at the record (reverse relations, "What links here").
+        record_type = registry.for_model(obj)
+        dependencies.depends_on(dependencies.reverse_key(type(obj), obj.pk))
+        if record_type is not None:
+            dependencies.depends_on(dependencies.link_key(record_type.slug, obj.slug))
         context = super().get_context_data(**kwargs)
         for extra in hooks.run("record_page_context", request=self.request, obj=self.object):
             context.update(extra)
@@ -116,31 +122,34 @@ def record_types():
 class HomeView(TemplateView):
     """What the site is for, a way into every section, and what changed lately.
 
-    Queries: one count and one "recently updated" query per record type.
+    Queries: one for every type's count together (a ``UNION ALL``), one
+    "recently updated" query per record type.
     """
 
     template_name = "core/home.html"
-    recent_per_type = 8
     recent_total = 8
+
+    @staticmethod
+    def published_counts(models):
+        return _published_counts(models)
+
+    def recently_updated(self, types):
+        return _recently_updated(types, self.recent_total)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        sections = []
-        recent = []
-        for model, heading, url, related in record_types():
-            published = model.objects.published()
-            sections.append(
-                {
-                    "heading": heading,
-                    "url": url,
-                    "count": published.count(),
-                    "blurb": registry.for_model(model).blurb,
-                }
-            )
-            recent.extend(
-                published.select_related(*related).order_by("-updated")[: self.recent_per_type]
-            )
-        recent.sort(key=lambda record: record.updated, reverse=True)
+        types = record_types()
+        counts = self.published_counts([model for model, *_rest in types])
+        sections = [
+            {
+                "heading": heading,
+                "url": url,
+                "count": counts[index],
+                "blurb": registry.for_model(model).blurb,
+            }
+            for index, (model, heading, url, _related) in enumerate(types)
+        ]
+        recent = self.recently_updated(types)
         context.update(
             is_home=True,
             # The hero's calls to action: the types that declare one, first one primary.
@@ -152,9 +161,42 @@ class HomeView(TemplateView):
             # Structured data only: a one-item trail is not worth showing on the page.
             home_breadcrumbs=[("Home", "/")],
             sections=sections,
-            recently_updated=recent[: self.recent_total],
+            recently_updated=recent,
         )
         return context
+
+
+def _union(parts):
+    return parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
+
+
+def _published_counts(models) -> dict[int, int]:
+    """``{index: number of published records}`` of each model, in one query."""
+    if not models:
+        return {}
+    parts = [
+        model.objects.published()
+        .order_by()
+        .annotate(_group=Value(index))
+        .values("_group")
+        .annotate(_count=Count("pk"))
+        .values_list("_group", "_count")
+        for index, model in enumerate(models)
+    ]
+    counts = dict.fromkeys(range(len(models)), 0)
+    counts.update(dict(_union(parts)))
+    return counts
+
+
+def _recently_updated(types, limit: int) -> list:
+    """The ``limit`` published records updated last, across ``types``: each type's
+    ``limit`` latest (one query per type, whatever the data), merged."""
+    recent = []
+    for model, _heading, _url, related in types:
+        published = model.objects.published().select_related(*related)
+        recent.extend(published.order_by("-updated")[:limit])
+    recent.sort(key=lambda record: record.updated, reverse=True)
+    return recent[:limit]
 
 
 def published_tag_counts():

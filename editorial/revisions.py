@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime
 
+from core.fields import is_rendered
 from core.history import records_links, versions_links
 from core.registry import child_relations
 
@@ -73,7 +74,9 @@ def restore_children(obj, when: datetime.datetime | None) -> int:
             values = {
                 f.attname: getattr(old, f.attname)
                 for f in child_model._meta.concrete_fields
-                if not f.primary_key and f.name != "version"  # the counter only goes up
+                if not f.primary_key
+                and f.name != "version"  # the counter only goes up
+                and not is_rendered(f)  # not in history: rendered again on save
             }
             old_links = links_then[old._history.history_id]
             if (

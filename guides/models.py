@@ -170,6 +170,9 @@ class Paper(ContentModel):
     def get_absolute_url(self):
         return reverse("guides:paper_detail", kwargs={"slug": self.slug})
 
+    # What ``type_label`` reads: loaded with the record wherever a list shows it.
+    label_fields = ("kind",)
+
     @property
     def type_label(self) -> str:
         return self.get_kind_display()

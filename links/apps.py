@@ -12,6 +12,23 @@ class LinksConfig(AppConfig):
 
         connect_link_signals()
         hooks.register("rebuild_derived", rebuild)
+        hooks.register("cache_keys_for", cache_keys_for)
+
+
+def cache_keys_for(instance):
+    """Hook ``cache_keys_for``: a record that becomes visible appears in the
+    "What links here" of the records its Markdown links to."""
+    from core import dependencies, registry
+
+    from .models import MarkdownLink
+
+    record_type = registry.for_model(instance)
+    if record_type is None or instance.pk is None:
+        return set()
+    targets = MarkdownLink.objects.filter(
+        source_type=record_type.slug, source_id=instance.pk
+    ).values_list("target_type", "target_slug")
+    return {dependencies.link_key(kind, slug) for kind, slug in targets}
 
 
 def rebuild(batch_size=1000):

@@ -16,22 +16,26 @@ to ``obj`` through
   records there are.
 
 Every registered record type (``core.registry``) is a source; where its links
-live is read from its model (``Source.of``). It runs exactly one query per
-source record type, whatever the number
-of links: each query ORs ``pk IN (subquery)`` conditions, so nothing joins into
-the outer query and no row is repeated. Render with
+live is read from its model (``Source.of``). It runs exactly one query,
+whatever the number of links and of record types: a ``UNION ALL`` of one part
+per source type, each ORing ``pk IN (subquery)`` conditions, so nothing joins
+into the outer query and no row is repeated. Render with
 ``partials/backlinks.html``; ``BacklinksMixin`` adds ``backlinks`` to a
 DetailView's context.
 """
 
+import json
 import re
 from dataclasses import dataclass
 
 from django.core.exceptions import FieldDoesNotExist
-from django.db.models import Q
+from django.db import connection
+from django.db.models import F, Q, Value, Window
+from django.db.models.functions import JSONObject, RowNumber
 from django.urls import Resolver404, resolve
 
-from core import registry
+from core import dependencies, registry
+from core.cache import invalidate
 from core.markdown import extract_links, site_path, split_record_link
 
 # Per group, at most this many records (a hub organization stays readable).
@@ -151,6 +155,9 @@ def _store_links(source_type: str, source_id: int, targets: set[tuple[str, str]]
     stored = MarkdownLink.objects.filter(source_type=source_type, source_id=source_id)
     existing = {(link.target_type, link.target_slug): link.pk for link in stored}
     stale = [pk for target, pk in existing.items() if target not in targets]
+    changed = (existing.keys() - targets) | (targets - existing.keys())
+    if changed:  # the target pages' "What links here" changes
+        invalidate(dependencies.link_key(kind, slug) for kind, slug in changed)
     if stale:
         MarkdownLink.objects.filter(pk__in=stale).delete()
     new = [
@@ -290,15 +297,46 @@ def source_condition(source: Source, obj) -> Q | None:
     return condition if found else None
 
 
+# The fields a backlink shows (name, summary, URL): every record type has them.
+BACKLINK_FIELDS = ("id", "slug", "name", "summary")
+
+
+def _ordering(model) -> list:
+    """The model's default ordering as expressions (for a window's ``ORDER BY``)."""
+    expressions = []
+    for name in [*(model._meta.ordering or []), "pk"]:
+        if name.startswith("-"):
+            expressions.append(F(name[1:]).desc())
+        else:
+            expressions.append(F(name).asc())
+    return expressions
+
+
+def _label_fields(model) -> tuple[str, ...]:
+    return tuple(getattr(model, "label_fields", ())) or ("id",)
+
+
+def _partial(model, values: dict):
+    """A record holding ``values`` only (the rest deferred), as if loaded by ``only()``."""
+    names = [f.attname for f in model._meta.concrete_fields if f.attname in values]
+    return model.from_db(connection.alias, names, [values[name] for name in names])
+
+
 def backlinks_for(obj, *, limit: int = BACKLINK_LIMIT, exclude=()) -> dict[str, list]:
     """``{group label: [published records linking to obj]}``; empty groups left out.
 
-    One query per source record type; the records need no further queries to
-    render (name, summary, URL, type label). ``exclude`` lists record type
-    slugs (``"role"``, ``"guide"``…) to leave out, e.g. groups the page already
-    shows in full.
+    **One query** for every source record type together: a ``UNION ALL`` of one
+    part per type, each numbering its rows in the type's own order (a window
+    ``ROW_NUMBER``), so the groups come back in order and, where the database
+    allows a ``LIMIT`` inside a compound query (PostgreSQL), at most ``limit``
+    rows per group are read. The records hold the fields a backlink shows (name,
+    summary, URL; others are deferred) and need no further queries to render.
+    ``exclude`` lists record type slugs (``"role"``, ``"guide"``…) to leave out,
+    e.g. groups the page already shows in full.
     """
-    groups: dict[str, list] = {}
+    target_model = type(obj)._meta.concrete_model
+    parts, models = [], []
+    slice_parts = connection.features.supports_slicing_ordering_in_compound
     for source in sources():
         if source.slug in exclude:
             continue
@@ -307,12 +345,40 @@ def backlinks_for(obj, *, limit: int = BACKLINK_LIMIT, exclude=()) -> dict[str, 
             continue
         model = source.model
         queryset = model.objects.published().filter(condition)
-        if model is type(obj)._meta.concrete_model:
+        if model is target_model:
             queryset = queryset.exclude(pk=obj.pk)
-        records = list(queryset[:limit])
-        if records:
-            label = str(model._meta.verbose_name_plural)
-            groups[label[:1].upper() + label[1:]] = records
+        ordering = _ordering(model)
+        # Every column an annotation, in one order: the parts' columns line up.
+        columns = {
+            "_group": Value(len(models)),
+            "_rank": Window(RowNumber(), order_by=ordering),
+            **{f"_{name}": F(name) for name in BACKLINK_FIELDS},
+            # What the type's ``type_label`` reads (``label_fields`` on the model).
+            "_extra": JSONObject(**{n: F(n) for n in _label_fields(model)}),
+        }
+        part = queryset.annotate(**columns).values_list(*columns)
+        part = part.order_by(*ordering)[:limit] if slice_parts else part.order_by()
+        parts.append(part)
+        models.append(model)
+    if not parts:
+        return {}
+    union = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
+    # Not a listing for the page cache: the record page depends on its ``rev:`` and
+    # ``link:`` keys, which every new or removed link invalidates.
+    with dependencies.nested():
+        rows = list(union.order_by("_group", "_rank")) if len(parts) > 1 else list(parts[0])
+    grouped: dict[int, list] = {}
+    for group, _rank, *values, extra in rows:
+        records = grouped.setdefault(group, [])
+        if len(records) < limit:
+            if isinstance(extra, str):  # databases without a JSON type (SQLite) give text
+                extra = json.loads(extra)
+            fields = dict(zip(BACKLINK_FIELDS, values, strict=True))
+            records.append(_partial(models[group], {**fields, **(extra or {})}))
+    groups: dict[str, list] = {}
+    for group, records in sorted(grouped.items()):
+        label = str(models[group]._meta.verbose_name_plural)
+        groups[label[:1].upper() + label[1:]] = records
     return groups
 
 

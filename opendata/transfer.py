@@ -54,6 +54,7 @@ from django.db import DatabaseError, IntegrityError, models, transaction
 from django.utils.dateparse import parse_date, parse_datetime
 
 from core import derived, registry, validation
+from core.fields import is_rendered
 from core.models import VersionedModel
 
 logger = logging.getLogger(__name__)
@@ -98,7 +99,10 @@ def _scalar_fields(model) -> list[models.Field]:
     return [
         f
         for f in model._meta.concrete_fields
-        if not f.primary_key and not f.auto_created and f.name != VERSION_FIELD
+        if not f.primary_key
+        and not f.auto_created
+        and f.name != VERSION_FIELD
+        and not is_rendered(f)  # derived from the Markdown on save
     ]
 
 

@@ -22,8 +22,16 @@ from organizations.models import Organization
 pytestmark = pytest.mark.django_db
 
 SMALL, LARGE = 0.0015, 0.012  # 15 → 120 organizations, 30 → 240 papers, 8 → 60 roles…
-# No page needs more than this many queries.
-CEILING = 25
+# No page needs more than this many queries (issue 16's target)…
+CEILING = 10
+# …except these, not there yet (their ceiling today; lower it as they improve).
+NOT_YET = {
+    "role detail": 16,  # child rows, six relations and the pathway: one query each
+    "organization list": 13,  # facet counts: one aggregate per facet
+    "organization list filtered": 14,
+    "organization list by agenda": 14,
+    "sitemap": 15,  # Django's sitemap: a count and a page per record type
+}
 
 
 def first(model):
@@ -88,5 +96,5 @@ def test_every_page_runs_a_constant_number_of_queries():
     assert Paper.objects.count() >= 8 * 30  # the data did grow
     grew = {name: (small[name], large[name]) for name in small if large[name] != small[name]}
     assert not grew, f"query count changed with the data size (small, large): {grew}"
-    over = {name: count for name, count in large.items() if count > CEILING}
+    over = {name: count for name, count in large.items() if count > NOT_YET.get(name, CEILING)}
     assert not over, f"pages over {CEILING} queries: {over}"

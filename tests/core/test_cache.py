@@ -15,7 +15,6 @@ from django.utils import timezone
 
 from core import cache as page_cache
 from core.models import Status
-from organizations.models import Organization
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -157,14 +156,19 @@ def test_deleting_a_record_invalidates(reader):
     assert "Soon Gone Org" not in listing
 
 
-def test_the_version_is_bumped_again_when_the_transaction_commits(
-    django_capture_on_commit_callbacks,
+def test_keys_are_invalidated_at_once_and_again_when_the_transaction_commits(
+    django_capture_on_commit_callbacks, monkeypatch
 ):
-    before = page_cache.content_version()
-    with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        factories.OrganizationTypeFactory(name="Committed type", slug="committed-type")
-    assert page_cache.content_version() > before  # at once…
-    assert page_cache.bump_content_version in callbacks  # …and again on commit
+    calls = []
+    real = page_cache.invalidate
+    monkeypatch.setattr(
+        page_cache, "invalidate", lambda keys, **kw: calls.append(set(keys)) or real(keys, **kw)
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        org_type = factories.OrganizationTypeFactory(name="Committed type", slug="committed-type")
+    key = f"r:organizations.organizationtype:{org_type.pk}"
+    assert len([c for c in calls if key in c]) == 2  # at once… and again on commit
+    assert "l:organizations.organization" in calls[0]  # the listings that use the type
 
 
 def test_publishing_through_the_admin_action_is_visible_on_the_next_request(reader, editor):
@@ -199,8 +203,6 @@ def test_a_scheduled_record_appears_when_its_time_comes(reader, monkeypatch):
     assert "Scheduled Org" not in listing
     state = page_cache.content_state()
     assert state["next_publish"] == pytest.approx(publish_at.timestamp())
-    # No entry outlives the moment the record becomes visible.
-    assert 0 < page_cache.page_cache_timeout(state) <= 3600
     response, _html = get(reader, ORGS)
     assert response[page_cache.CACHE_HEADER] == "hit"
 
@@ -212,15 +214,6 @@ def test_a_scheduled_record_appears_when_its_time_comes(reader, monkeypatch):
     assert response[page_cache.CACHE_HEADER] == "miss"
     assert "Scheduled Org" in listing
     assert page_cache.content_state()["next_publish"] is None
-
-
-def test_timeout_is_bounded_by_the_next_publication(settings):
-    settings.PAGE_CACHE_TIMEOUT = 600
-    now = 1_000_000.0
-    assert page_cache.page_cache_timeout({"next_publish": None}, now) == 600
-    assert page_cache.page_cache_timeout({"next_publish": now + 30}, now) == 30
-    assert page_cache.page_cache_timeout({"next_publish": now + 5000}, now) == 600
-    assert page_cache.page_cache_timeout({"next_publish": now - 5}, now) == 1
 
 
 def test_next_scheduled_publish_ignores_drafts_and_the_past():
@@ -354,11 +347,12 @@ def test_a_broken_cache_serves_pages_uncached(reader, monkeypatch):
 
 
 def test_organization_model_signals_reach_the_cache():
-    before = page_cache.content_version()
-    Organization.objects.filter(pk__in=[]).delete()  # nothing deleted: no signal
-    assert page_cache.content_version() == before
-    factories.OrganizationFactory()
-    assert page_cache.content_version() > before
+    from django.core.cache import cache
+
+    org = factories.OrganizationFactory()
+    stamp = cache.get(f"{page_cache.STAMP_PREFIX}r:organizations.organization:{org.pk}")
+    assert stamp is not None
+    assert cache.get(f"{page_cache.STAMP_PREFIX}l:organizations.organization") is not None
 
 
 def test_pages_are_sent_gzipped_to_browsers_that_accept_it(reader):

@@ -26,6 +26,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import models, transaction
 
 from core import registry
+from core.fields import is_rendered
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "content"
 CHANGE_REASON = "Loaded demo content"
@@ -96,7 +97,10 @@ def _own_fields(model):
     return [
         f
         for f in model._meta.concrete_fields
-        if not f.is_relation and f.name not in AUTOMATIC_FIELDS and f.name != "order"
+        if not f.is_relation
+        and f.name not in AUTOMATIC_FIELDS
+        and f.name != "order"
+        and not is_rendered(f)
     ]
 
 
@@ -158,7 +162,10 @@ def _scalar_fields(model, exclude=()):
     return [
         f
         for f in model._meta.concrete_fields
-        if not f.is_relation and f.name not in AUTOMATIC_FIELDS and f.name not in exclude
+        if not f.is_relation
+        and f.name not in AUTOMATIC_FIELDS
+        and f.name not in exclude
+        and not is_rendered(f)
     ]
 
 
