@@ -27,6 +27,11 @@ login and staff checks.
 
 import contextlib
 
+from adminsortable2.admin import (
+    CustomInlineFormSetMixin,
+    SortableAdminBase,
+    SortableInlineAdminMixin,
+)
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
@@ -40,7 +45,6 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from adminsortable2.admin import CustomInlineFormSetMixin, SortableAdminBase, SortableInlineAdminMixin
 from simple_history.admin import SimpleHistoryAdmin
 
 from core import registry

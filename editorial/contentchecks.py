@@ -55,7 +55,7 @@ _URLISH = re.compile(r"^(https?://|www\.)\S+$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
-class Warning:  # noqa: A001 - a content warning, not Python's builtin category
+class Warning:
     field: str  # the field's label
     message: str
 
@@ -152,10 +152,7 @@ def content_warnings(obj) -> list[Warning]:
         warnings.append(
             Warning(
                 str(obj._meta.get_field("summary").verbose_name).capitalize(),
-                _(
-                    "%(length)s characters; cards and search results show about "
-                    "%(limit)s in full."
-                )
+                _("%(length)s characters; cards and search results show about %(limit)s in full.")
                 % {"length": len(summary), "limit": CARD_SUMMARY_LIMIT},
             )
         )

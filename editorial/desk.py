@@ -146,7 +146,9 @@ def panel_context(model_admin, request, obj) -> dict:
     """What the side panel shows for ``obj`` (``None`` on the add form)."""
     record = obj if obj is not None else model_admin.model()
     saved = obj is not None and obj.pk is not None
-    prefix = f"{model_admin.admin_site.name}:{model_admin.opts.app_label}_{model_admin.opts.model_name}"
+    prefix = (
+        f"{model_admin.admin_site.name}:{model_admin.opts.app_label}_{model_admin.opts.model_name}"
+    )
     now = timezone.now()
     is_published = saved and record.status == Status.PUBLISHED and record.publish_at <= now
     scheduled = saved and record.status == Status.PUBLISHED and record.publish_at > now

@@ -238,6 +238,9 @@
     var select = container.previousElementSibling;
     if (!select || select.tagName !== "SELECT") return;
     var name = labelFor(select);
+    container.querySelectorAll(".select2-selection[role=combobox], .select2-selection__rendered[role=textbox]").forEach(function (box) {
+      if (box.getAttribute("aria-label") !== name) box.setAttribute("aria-label", name);
+    });
     container.querySelectorAll(".select2-search__field").forEach(function (input) {
       if (input.getAttribute("aria-label") !== name) input.setAttribute("aria-label", name);
     });
