@@ -46,6 +46,8 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
+from taggit.admin import TagAdmin
+from taggit.models import Tag
 
 from core import registry
 from core.fields import MarkdownField
@@ -163,6 +165,24 @@ class TextLimitMixin:
                     f"{self.admin_site.name}:editorial_markdown_preview"
                 )
         return formfield
+
+
+class ChangelistLabelsMixin:
+    """Names the inputs of ``list_editable`` columns for screen readers ("Order, Governance")."""
+
+    def get_changelist_form(self, request, **kwargs):
+        form_class = super().get_changelist_form(request, **kwargs)
+
+        class LabelledChangelistForm(form_class):
+            def __init__(self, *args, **form_kwargs):
+                super().__init__(*args, **form_kwargs)
+                for name, field in self.fields.items():
+                    if not field.widget.is_hidden:
+                        label = str(field.label or name).capitalize()
+                        field.widget.attrs.setdefault("aria-label", f"{label}, {self.instance}")
+
+        LabelledChangelistForm.__name__ = form_class.__name__
+        return LabelledChangelistForm
 
 
 # --- Inlines --------------------------------------------------------------------
@@ -488,6 +508,7 @@ class HistoryCompareMixin:
 
 
 class ContentAdmin(
+    ChangelistLabelsMixin,
     SortableAdminBase,
     ChangeFormHooksMixin,
     TextLimitMixin,
@@ -727,3 +748,15 @@ class LinkCheckReportAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+# --- Tags (django-taggit's admin, with the editors' styles) ------------------------
+
+
+class EditorialTagAdmin(ChangelistLabelsMixin, TagAdmin):
+    Media = EditorialAdminMedia
+
+
+if admin.site.is_registered(Tag):
+    admin.site.unregister(Tag)
+admin.site.register(Tag, EditorialTagAdmin)

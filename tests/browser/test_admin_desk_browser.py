@@ -79,7 +79,9 @@ def editor_pages(site_data):
         if obj is not None:
             pages.append((f"{opts.label_lower} change", _admin_url(obj)))
     for record_type in registry.record_types():
-        obj = site_data.first(record_type.model)
+        obj = record_type.model.objects.published().order_by("pk").first()
+        if obj is None:  # a type the demo content has no record of
+            continue
         pages.append((f"{record_type.slug} history", _admin_url(obj, "history")))
         pages.append((f"{record_type.slug} compare", _admin_url(obj, "history_compare")))
     from careers.models import Role
@@ -159,7 +161,9 @@ def test_no_section_is_longer_than_two_screens(page, site_data, editor):
     log_in(page)
     too_long = []
     for record_type in registry.record_types():
-        obj = site_data.first(record_type.model)
+        obj = record_type.model.objects.published().order_by("pk").first()
+        if obj is None:  # a type the demo content has no record of
+            continue
         page.goto(_admin_url(obj))
         # Open every section (not the rows of a long list: each folds to its title).
         sections = page.evaluate(
