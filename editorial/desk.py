@@ -4,9 +4,11 @@ Sections
     Each record type's admin declares its ``fieldsets`` (its sections, chosen for
     that type). ``arrange_sections`` makes any of them a desk: the first section
     ("Essentials") holds the title *and the status*, so the first screen shows
-    both next to the panel with what is missing to publish; every further
-    section folds (``<details>``, open on a click, no JavaScript needed) and
-    opens by itself when one of its fields has an error. A type whose admin
+    both next to the panel with what is missing to publish. Every section
+    folds and unfolds (``<details>``, no JavaScript needed; the template
+    ``admin/editorial/includes/fieldset.html``): open unless declared
+    ``"collapse"``, and open whenever one of its fields has an error. The
+    panel's "On this form" links jump to each section. A type whose admin
     declares no fieldsets gets ``default_sections``: essentials, its text,
     its relations to other records, publication.
 
@@ -108,12 +110,6 @@ def arrange_sections(fieldsets) -> list:
     first["classes"] = tuple(c for c in first.get("classes", ()) if c != "collapse")
     sections[0] = (first_name or ESSENTIALS, first)
     for index, (name, options) in enumerate(sections[1:], start=1):
-        if not options.get("fields"):
-            continue
-        classes = tuple(options.get("classes", ()))
-        if "open" not in classes and "collapse" not in classes:
-            classes = (*classes, "collapse")
-        options["classes"] = classes
         sections[index] = (name or _("More"), options)
     return [s for s in sections if s[1].get("fields")]
 
