@@ -159,6 +159,13 @@ class TextLimitMixin:
             formfield.widget.attrs["class"] = " ".join(
                 filter(None, [formfield.widget.attrs.get("class"), "editorial-grow"])
             )
+        if formfield is not None and isinstance(formfield.widget, forms.MultiWidget):
+            # A date-and-time pair has one <label> for two inputs: name each part.
+            label = str(db_field.verbose_name).capitalize()
+            parts = (_("date"), _("time")) if isinstance(db_field, models.DateTimeField) else ()
+            for index, widget in enumerate(formfield.widget.widgets):
+                part = parts[index] if index < len(parts) else str(index + 1)
+                widget.attrs.setdefault("aria-label", f"{label}: {part}")
         if formfield is not None and isinstance(db_field, MarkdownField):
             with contextlib.suppress(NoReverseMatch):  # the preview is an enhancement
                 formfield.widget.attrs["data-markdown-preview"] = reverse(
