@@ -259,7 +259,19 @@ class ChildInlineMixin(TextLimitMixin):
         return fields if VERSION_FIELD in fields else [*fields, VERSION_FIELD]
 
 
-class OrderedInline(SortableInlineAdminMixin, ChildInlineMixin, admin.TabularInline):
+class SortableChildMixin(SortableInlineAdminMixin):
+    """django-admin-sortable2's inline, without a second ``order`` input when the
+    inline's ``fields`` name it inside a line (``("order", "minutes")``)."""
+
+    def get_fields(self, request, obj=None):
+        fields = list(super().get_fields(request, obj))
+        nested = [f for item in fields if isinstance(item, list | tuple) for f in item]
+        if self.default_order_field in nested and fields[-1] == self.default_order_field:
+            fields.pop()
+        return fields
+
+
+class OrderedInline(SortableChildMixin, ChildInlineMixin, admin.TabularInline):
     """Child rows as a compact, numbered list: reordered by dragging a row's handle
     (django-admin-sortable2) or with its "move up" / "move down" buttons (keyboard)."""
 
@@ -268,7 +280,7 @@ class OrderedInline(SortableInlineAdminMixin, ChildInlineMixin, admin.TabularInl
     show_change_link = False
 
 
-class OrderedStackedInline(SortableInlineAdminMixin, ChildInlineMixin, admin.StackedInline):
+class OrderedStackedInline(SortableChildMixin, ChildInlineMixin, admin.StackedInline):
     """Child rows with long text, one under another; each row folds to its title."""
 
     formset = SortableChildrenFormSet
