@@ -1,7 +1,13 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from editorial.admin import PUBLICATION_FIELDSET, ContentAdmin, OrderedInline, OrderedStackedInline
+from editorial.admin import (
+    PUBLICATION_FIELDSET,
+    ContentAdmin,
+    EditorialAdminMedia,
+    OrderedInline,
+    OrderedStackedInline,
+)
 
 from .models import (
     Program,
@@ -16,6 +22,7 @@ from .models import (
 
 @admin.register(RoleCategory)
 class RoleCategoryAdmin(admin.ModelAdmin):
+    Media = EditorialAdminMedia
     list_display = ("name", "slug", "updated")
     search_fields = ("name", "slug")
     prepopulated_fields = {"slug": ("name",)}

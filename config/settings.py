@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "django_countries",
     "taggit",
     "simple_history",
+    "adminsortable2",  # drag-and-drop ordering of child rows in the admin
     "rest_framework",
     "drf_spectacular",
     "csp",

@@ -27,6 +27,11 @@ login and staff checks.
 
 import contextlib
 
+from adminsortable2.admin import (
+    CustomInlineFormSetMixin,
+    SortableAdminBase,
+    SortableInlineAdminMixin,
+)
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
@@ -41,6 +46,8 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
+from taggit.admin import TagAdmin
+from taggit.models import Tag
 
 from core import registry
 from core.fields import MarkdownField
@@ -49,6 +56,7 @@ from core.markdown import render_markdown
 from core.models import StaleVersionError, Status
 from core.validation import MAX_TEXT_LENGTH, publish_problems, requirements_for
 
+from . import desk
 from .concurrency import VERSION_FIELD, VersionedFormMixin, parse_version, version_field
 from .conflicts import SafeEditingMixin
 from .formhooks import ChangeFormHooksMixin
@@ -111,13 +119,32 @@ class ContentAdminForm(VersionedFormMixin, EditorialFormMixin, forms.ModelForm):
 class ChildRowForm(VersionedFormMixin, EditorialFormMixin, forms.ModelForm):
     loaded_version = version_field()
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A row's inputs sit in a table (or list) without a <label> each: name them
+        # for screen readers, with the row's number ("Text, duty 3").
+        number = self.prefix.rsplit("-", 1)[-1] if self.prefix else ""
+        row = (
+            f"{self._meta.model._meta.verbose_name} {int(number) + 1}"
+            if number.isdigit()
+            else str(_("new %(row)s") % {"row": self._meta.model._meta.verbose_name})
+        )
+        for name, field in self.fields.items():
+            if field.widget.is_hidden or name == "DELETE":
+                continue
+            label = str(field.label or name.replace("_", " ")).capitalize()
+            field.widget.attrs.setdefault("aria-label", f"{label}, {row}")
+
 
 class TextLimitMixin:
     """Caps every text field at ``core.validation.MAX_TEXT_LENGTH`` and tags Markdown fields.
 
     The cap is a form error on the server and ``maxlength`` in the browser, so a
     pasted 10 MB text is cut in the textarea instead of failing the request.
+    Textareas start at ``textarea_rows`` rows and grow with their text.
     """
+
+    textarea_rows = 3
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if isinstance(db_field, models.TextField):
@@ -125,12 +152,44 @@ class TextLimitMixin:
         elif isinstance(db_field, models.URLField):
             kwargs.setdefault("assume_scheme", "https")  # "example.org" → https://example.org
         formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if formfield is not None and isinstance(formfield.widget, forms.Textarea):
+            # Textareas start small and grow with their text (CSS field-sizing):
+            # a one-sentence duty is one line, not ten empty rows.
+            formfield.widget.attrs["rows"] = self.textarea_rows
+            formfield.widget.attrs["class"] = " ".join(
+                filter(None, [formfield.widget.attrs.get("class"), "editorial-grow"])
+            )
+        if formfield is not None and isinstance(formfield.widget, forms.MultiWidget):
+            # A date-and-time pair has one <label> for two inputs: name each part.
+            label = str(db_field.verbose_name).capitalize()
+            parts = (_("date"), _("time")) if isinstance(db_field, models.DateTimeField) else ()
+            for index, widget in enumerate(formfield.widget.widgets):
+                part = parts[index] if index < len(parts) else str(index + 1)
+                widget.attrs.setdefault("aria-label", f"{label}: {part}")
         if formfield is not None and isinstance(db_field, MarkdownField):
             with contextlib.suppress(NoReverseMatch):  # the preview is an enhancement
                 formfield.widget.attrs["data-markdown-preview"] = reverse(
                     f"{self.admin_site.name}:editorial_markdown_preview"
                 )
         return formfield
+
+
+class ChangelistLabelsMixin:
+    """Names the inputs of ``list_editable`` columns for screen readers ("Order, Governance")."""
+
+    def get_changelist_form(self, request, **kwargs):
+        form_class = super().get_changelist_form(request, **kwargs)
+
+        class LabelledChangelistForm(form_class):
+            def __init__(self, *args, **form_kwargs):
+                super().__init__(*args, **form_kwargs)
+                for name, field in self.fields.items():
+                    if not field.widget.is_hidden:
+                        label = str(field.label or name).capitalize()
+                        field.widget.attrs.setdefault("aria-label", f"{label}, {self.instance}")
+
+        LabelledChangelistForm.__name__ = form_class.__name__
+        return LabelledChangelistForm
 
 
 # --- Inlines --------------------------------------------------------------------
@@ -183,24 +242,50 @@ class PublishRequiredChildrenFormSet(BaseInlineFormSet):
                 raise ValidationError(message, code="required_to_publish")
 
 
+class SortableChildrenFormSet(CustomInlineFormSetMixin, PublishRequiredChildrenFormSet):
+    """Rows numbered by their place in the list (django-admin-sortable2 keeps the
+    hidden ``order`` inputs in step with drag and drop and the move buttons);
+    each row still saves against the version it was loaded at."""
+
+
 class ChildInlineMixin(TextLimitMixin):
     form = ChildRowForm
     formset = PublishRequiredChildrenFormSet
     extra = 0
+    textarea_rows = 1
 
     def get_fields(self, request, obj=None):
         fields = list(super().get_fields(request, obj))
         return fields if VERSION_FIELD in fields else [*fields, VERSION_FIELD]
 
 
-class OrderedInline(ChildInlineMixin, admin.TabularInline):
-    """Child rows an editor orders by the ``order`` column."""
+class SortableChildMixin(SortableInlineAdminMixin):
+    """django-admin-sortable2's inline, without a second ``order`` input when the
+    inline's ``fields`` name it inside a line (``("order", "minutes")``)."""
 
+    def get_fields(self, request, obj=None):
+        fields = list(super().get_fields(request, obj))
+        nested = [f for item in fields if isinstance(item, list | tuple) for f in item]
+        if self.default_order_field in nested and fields[-1] == self.default_order_field:
+            fields.pop()
+        return fields
+
+
+class OrderedInline(SortableChildMixin, ChildInlineMixin, admin.TabularInline):
+    """Child rows as a compact, numbered list: reordered by dragging a row's handle
+    (django-admin-sortable2) or with its "move up" / "move down" buttons (keyboard)."""
+
+    formset = SortableChildrenFormSet
+    template = "admin/editorial/edit_inline/sortable_tabular.html"
     show_change_link = False
 
 
-class OrderedStackedInline(ChildInlineMixin, admin.StackedInline):
-    """Child rows with long text, one under another."""
+class OrderedStackedInline(SortableChildMixin, ChildInlineMixin, admin.StackedInline):
+    """Child rows with long text, one under another; each row folds to its title."""
+
+    formset = SortableChildrenFormSet
+    template = "admin/editorial/edit_inline/sortable_stacked.html"
+    textarea_rows = 2
 
 
 # --- List filter ----------------------------------------------------------------
@@ -442,7 +527,13 @@ class HistoryCompareMixin:
 
 
 class ContentAdmin(
-    ChangeFormHooksMixin, TextLimitMixin, SafeEditingMixin, HistoryCompareMixin, SimpleHistoryAdmin
+    ChangelistLabelsMixin,
+    SortableAdminBase,
+    ChangeFormHooksMixin,
+    TextLimitMixin,
+    SafeEditingMixin,
+    HistoryCompareMixin,
+    SimpleHistoryAdmin,
 ):
     """Admin for a ``core.models.ContentModel``: status, review date, history, stale
     saves refused (``editorial.conflicts``); apps above editorial take part in its
@@ -473,6 +564,9 @@ class ContentAdmin(
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = list(super().get_fieldsets(request, obj))
+        if not self.fieldsets:  # a type whose admin declares no sections
+            fieldsets = desk.default_sections(self.model, list(_flat(fieldsets[0][1]["fields"])))
+        fieldsets = desk.arrange_sections(fieldsets)
         if registry.markdown_fields(self.model) and not any(
             "markdown_preview" in _flat(options.get("fields", ())) for _name, options in fieldsets
         ):
@@ -490,6 +584,20 @@ class ContentAdmin(
                 )
             )
         return fieldsets
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        if request.method == "POST" and desk.MARK_REVIEWED in request.POST and object_id:
+            # "Mark reviewed today" in the side panel: the form saved as it is, with
+            # today's review date, through the same version checks as any save.
+            request.POST = desk.mark_reviewed_post(request.POST)
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        adminform = context.get("adminform")
+        if adminform is not None:
+            desk.open_sections_with_errors(adminform)
+        context.update(desk.panel_context(self, request, obj))
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     @admin.display(description=_("Rendered Markdown"))
     def markdown_preview(self, obj):
@@ -659,3 +767,15 @@ class LinkCheckReportAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+# --- Tags (django-taggit's admin, with the editors' styles) ------------------------
+
+
+class EditorialTagAdmin(ChangelistLabelsMixin, TagAdmin):
+    Media = EditorialAdminMedia
+
+
+if admin.site.is_registered(Tag):
+    admin.site.unregister(Tag)
+admin.site.register(Tag, EditorialTagAdmin)

@@ -220,7 +220,8 @@ class SubmissionAdmin(admin.ModelAdmin):
     )
 
     class Media:
-        css = {"all": ("feedback/admin.css",)}
+        # The editors' admin styles (focus, target sizes, breadcrumbs) and the queue's own.
+        css = {"all": ("admin_extra/editorial.css", "feedback/admin.css")}
 
     # What each kind of submission has (the others' fields would only show "—").
     SENT_FIELDS = {

@@ -74,7 +74,7 @@ class FailureModeAdmin(ContentAdmin):
 class GuideStepInline(OrderedStackedInline):
     model = GuideStep
     fields = (
-        ("order", "minutes"),
+        "minutes",  # the order: by dragging or the move buttons (editorial.admin)
         "section",
         "title",
         "body",

@@ -1,13 +1,20 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from editorial.admin import PUBLICATION_FIELDSET, ContentAdmin, TextLimitMixin
+from editorial.admin import (
+    PUBLICATION_FIELDSET,
+    ChangelistLabelsMixin,
+    ContentAdmin,
+    EditorialAdminMedia,
+    TextLimitMixin,
+)
 
 from .models import Organization, OrganizationType
 
 
 @admin.register(OrganizationType)
-class OrganizationTypeAdmin(TextLimitMixin, admin.ModelAdmin):
+class OrganizationTypeAdmin(ChangelistLabelsMixin, TextLimitMixin, admin.ModelAdmin):
+    Media = EditorialAdminMedia
     list_display = ("name", "plural_name", "slug", "order", "updated")
     list_editable = ("order",)
     search_fields = ("name", "plural_name", "slug")

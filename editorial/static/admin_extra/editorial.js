@@ -140,3 +140,130 @@
     if (box) refreshPresence(box);
   });
 })();
+
+/*
+ * Child rows as a list (editorial.admin.OrderedInline / OrderedStackedInline):
+ * django-admin-sortable2 does drag and drop; here the "move up" / "move down"
+ * buttons (keyboard), and the row numbers, labels and hidden order inputs kept
+ * in step after either. Without JavaScript the rows keep their saved order.
+ */
+(function () {
+  "use strict";
+
+  var ROWS = "tr.has_original, .inline-related.has_original";
+
+  function rowsOf(group) {
+    return Array.prototype.filter.call(group.querySelectorAll(ROWS), function (row) {
+      return row.closest(".editorial-sortable") === group;
+    });
+  }
+
+  function renumber(group, changed) {
+    rowsOf(group).forEach(function (row, index) {
+      var number = index + 1;
+      var order = row.querySelector("input._reorder_");
+      if (order && order.value !== String(number)) {
+        order.value = String(number);
+        if (changed) order.dispatchEvent(new Event("change", { bubbles: true }));
+      }
+      var shown = row.querySelector(".editorial-row-number");
+      if (shown) shown.textContent = number + ".";
+      row.querySelectorAll("button.editorial-move").forEach(function (button) {
+        var name = button.dataset.rowName || "row";
+        var direction = button.dataset.move === "up" ? "up" : "down";
+        button.setAttribute("aria-label", "Move " + name + " " + number + " " + direction);
+      });
+    });
+  }
+
+  function announce(group, text) {
+    var status = group.querySelector(".editorial-sort-status");
+    if (status) status.textContent = text;
+  }
+
+  function move(button) {
+    var group = button.closest(".editorial-sortable");
+    var row = button.closest(ROWS);
+    if (!group || !row) return;
+    var rows = rowsOf(group);
+    var index = rows.indexOf(row);
+    var name = button.dataset.rowName || "row";
+    if (button.dataset.move === "up") {
+      if (index <= 0) { announce(group, "The " + name + " is already first."); return; }
+      rows[index - 1].insertAdjacentElement("beforebegin", row);
+    } else {
+      if (index === rows.length - 1) { announce(group, "The " + name + " is already last."); return; }
+      rows[index + 1].insertAdjacentElement("afterend", row);
+    }
+    renumber(group, true);
+    var position = rowsOf(group).indexOf(row) + 1;
+    button.focus();
+    announce(group, "Moved the " + name + " to position " + position + " of " + rows.length + ".");
+  }
+
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("button.editorial-move");
+    if (button) {
+      event.preventDefault();
+      move(button);
+    }
+  });
+
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll(".editorial-sortable").forEach(function (group) {
+      // After a drag (django-admin-sortable2 moves the row): renumber.
+      var list = group.querySelector("tbody") || group.querySelector("fieldset");
+      if (!list || !window.MutationObserver) return;
+      new MutationObserver(function () { renumber(group, true); }).observe(list, { childList: true });
+    });
+  });
+})();
+
+/*
+ * Accessible names for Django's autocomplete widgets (select2): its search box
+ * gets the field's label, and its "remove all" cross moves out of the list of
+ * chosen items (a list may hold only list items). Folded sections that hold an
+ * error open.
+ */
+(function () {
+  "use strict";
+
+  function labelFor(select) {
+    var label = select.id && document.querySelector('label[for="' + select.id + '"]');
+    if (label) return label.textContent.replace(/:\s*$/, "").trim();
+    return select.getAttribute("aria-label") || select.name;
+  }
+
+  function fix(container) {
+    var select = container.previousElementSibling;
+    if (!select || select.tagName !== "SELECT") return;
+    var name = labelFor(select);
+    container.querySelectorAll(".select2-selection[role=combobox], .select2-selection__rendered[role=textbox]").forEach(function (box) {
+      if (box.getAttribute("aria-label") !== name) box.setAttribute("aria-label", name);
+    });
+    container.querySelectorAll(".select2-search__field").forEach(function (input) {
+      if (input.getAttribute("aria-label") !== name) input.setAttribute("aria-label", name);
+    });
+    container.querySelectorAll("ul.select2-selection__rendered > :not(li)").forEach(function (extra) {
+      extra.parentNode.parentNode.insertBefore(extra, extra.parentNode);
+    });
+  }
+
+  function fixAll() {
+    document.querySelectorAll("span.select2-container").forEach(fix);
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("details").forEach(function (details) {
+      if (details.querySelector(".errorlist, .errors")) details.open = true;
+    });
+    fixAll();
+    if (!window.MutationObserver) return;
+    var pending = false;
+    new MutationObserver(function () {
+      if (pending) return;
+      pending = true;
+      window.requestAnimationFrame(function () { pending = false; fixAll(); });
+    }).observe(document.body, { childList: true, subtree: true });
+  });
+})();
