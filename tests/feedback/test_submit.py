@@ -297,9 +297,11 @@ def test_a_flood_of_1000_posts_stores_at_most_the_limit(client, org, settings):
     assert set(statuses[20:]) == {429}
     html = response.content.decode()
     assert "Too many messages for now" in html
-    assert "Please try again in about 60 minutes" in html
+    retry_after = int(response["Retry-After"])
+    assert 0 < retry_after <= settings.FEEDBACK_RATE_WINDOW
+    # The wait is what is left of the window (the flood itself takes time on a busy machine).
+    assert f"Please try again in about {max(1, round(retry_after / 60))} minutes" in html
     assert "Flood message 999" in html  # the reader's text, to copy
-    assert 0 < int(response["Retry-After"]) <= settings.FEEDBACK_RATE_WINDOW
     # Another client is not affected.
     other = Client(REMOTE_ADDR="198.51.100.7")
     assert submit(other, org, "outdated").status_code == 303
