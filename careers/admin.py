@@ -3,13 +3,21 @@ from django.utils.translation import gettext_lazy as _
 
 from editorial.admin import (
     PUBLICATION_FIELDSET,
+    ChangelistLabelsMixin,
     ContentAdmin,
     EditorialAdminMedia,
     OrderedInline,
     OrderedStackedInline,
+    TextLimitMixin,
 )
 
 from .models import (
+    Background,
+    BackgroundAgendaFit,
+    BackgroundContribution,
+    BackgroundProgramFit,
+    BackgroundRoleFit,
+    CareerStage,
     Program,
     Qualification,
     Role,
@@ -102,12 +110,23 @@ class RoleAdmin(ContentAdmin):
     )
 
 
+@admin.register(CareerStage)
+class CareerStageAdmin(ChangelistLabelsMixin, TextLimitMixin, admin.ModelAdmin):
+    Media = EditorialAdminMedia
+    list_display = ("name", "slug", "order", "updated")
+    list_editable = ("order",)
+    search_fields = ("name", "slug")
+    prepopulated_fields = {"slug": ("name",)}
+    readonly_fields = ("created", "updated")
+
+
 @admin.register(Program)
 class ProgramAdmin(ContentAdmin):
     list_display = ("name", "kind", "format", "cost", "organizer", "status", "updated")
-    list_filter = ("status", "kind", "format", "cost")
+    list_filter = ("status", "kind", "format", "cost", "cadence", "career_stages")
     list_select_related = ("organizer",)
     autocomplete_fields = ("organizer", "agendas")
+    filter_horizontal = ("career_stages",)
     fieldsets = (
         (None, {"fields": ("name", "slug", "kind", "summary", "description", "tags")}),
         (
@@ -117,11 +136,62 @@ class ProgramAdmin(ContentAdmin):
                     ("format", "location"),
                     ("duration", "duration_weeks"),
                     ("cost", "cost_notes"),
-                    ("application_deadline", "next_cohort_start"),
+                    ("stipend_amount", "stipend_currency"),
+                    "hours_per_week",
                     "website",
                 )
             },
         ),
+        (
+            _("Who can apply, and when"),
+            {
+                "fields": (
+                    "career_stages",
+                    "entry_bar",
+                    ("applications_open", "application_deadline"),
+                    ("cadence", "next_cohort_start"),
+                )
+            },
+        ),
         (_("Connections"), {"fields": ("organizer", "agendas")}),
+        PUBLICATION_FIELDSET,
+    )
+
+
+class BackgroundContributionInline(OrderedInline):
+    model = BackgroundContribution
+    fields = ("order", "text")
+
+
+class BackgroundAgendaFitInline(OrderedInline):
+    model = BackgroundAgendaFit
+    fields = ("order", "agenda", "reason")
+    autocomplete_fields = ("agenda",)
+
+
+class BackgroundRoleFitInline(OrderedInline):
+    model = BackgroundRoleFit
+    fields = ("order", "role", "reason")
+    autocomplete_fields = ("role",)
+
+
+class BackgroundProgramFitInline(OrderedInline):
+    model = BackgroundProgramFit
+    fields = ("order", "program", "reason")
+    autocomplete_fields = ("program",)
+
+
+@admin.register(Background)
+class BackgroundAdmin(ContentAdmin):
+    list_display = ("name", "order", "status", "last_reviewed", "updated")
+    list_editable = ("order",)
+    inlines = [
+        BackgroundContributionInline,
+        BackgroundAgendaFitInline,
+        BackgroundRoleFitInline,
+        BackgroundProgramFitInline,
+    ]
+    fieldsets = (
+        (None, {"fields": ("name", "slug", "order", "summary", "description", "tags")}),
         PUBLICATION_FIELDSET,
     )

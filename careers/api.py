@@ -11,7 +11,15 @@ from core.filters import LinkedRecordFilter, TagFilter
 from guides.models import ResearchAgenda
 from organizations.models import Organization
 
-from .models import Program, Qualification, Role
+from .models import (
+    Background,
+    BackgroundAgendaFit,
+    BackgroundProgramFit,
+    BackgroundRoleFit,
+    Program,
+    Qualification,
+    Role,
+)
 
 
 class QualificationSerializer(ReadOnlyModelSerializer):
@@ -105,7 +113,28 @@ class ProgramFields(RecordFields):
             "website",
             "application_deadline",
             "next_cohort_start",
+            "career_stages",
+            "entry_bar",
+            "stipend_amount",
+            "stipend_currency",
+            "hours_per_week",
+            "applications_open",
+            "cadence",
+            "application_status",
         )
+
+    career_stages = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
+    application_status = serializers.ChoiceField(
+        choices=[
+            ("open", "Open now"),
+            ("opening-soon", "Opening soon"),
+            ("rolling", "Rolling"),
+            ("closed", "Closed"),
+            ("unknown", "Dates not known"),
+        ],
+        read_only=True,
+        help_text="Computed from the application window on the day of the request.",
+    )
 
     def get_organizer(self, obj) -> str | None:
         # A prefetched forward foreign key holds the object, or None when it is
@@ -123,7 +152,75 @@ class ProgramFields(RecordFields):
             ),
             published_prefetch("agendas", ResearchAgenda),
             published_prefetch("roles", Role),
+            "career_stages",
         )
+
+
+def published_fits(accessor: str, fit_model, target: str, target_model) -> Prefetch:
+    """A background's fit rows whose linked record is published, with that record."""
+    return Prefetch(
+        accessor,
+        queryset=fit_model.objects.filter(**{f"{target}__in": target_model.objects.published()})
+        .select_related(target)
+        .order_by("order", "pk"),
+        to_attr=f"published_{accessor}",
+    )
+
+
+def background_fit_prefetches():
+    return (
+        published_fits("agenda_fits", BackgroundAgendaFit, "agenda", ResearchAgenda),
+        published_fits("role_fits", BackgroundRoleFit, "role", Role),
+        published_fits("program_fits", BackgroundProgramFit, "program", Program),
+    )
+
+
+class BackgroundFields(RecordFields):
+    """A published background, with what it contributes and where it fits."""
+
+    contributions = serializers.SerializerMethodField()
+    agendas = serializers.SerializerMethodField()
+    roles = serializers.SerializerMethodField()
+    programs = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Background
+        fields = ("description", "order", "contributions", "agendas", "roles", "programs")
+
+    def get_contributions(self, obj) -> list[str]:
+        return [row.text for row in obj.contributions.all()]
+
+    @staticmethod
+    def _fits(rows, target) -> list[dict]:
+        return [{"record": getattr(row, target).slug, "reason": row.reason} for row in rows]
+
+    def get_agendas(self, obj) -> list[dict]:
+        return self._fits(obj.published_agenda_fits, "agenda")
+
+    def get_roles(self, obj) -> list[dict]:
+        return self._fits(obj.published_role_fits, "role")
+
+    def get_programs(self, obj) -> list[dict]:
+        return self._fits(obj.published_program_fits, "program")
+
+    @classmethod
+    def optimize(cls, queryset):
+        return queryset.prefetch_related("contributions", *background_fit_prefetches())
+
+
+class BackgroundAPIFilter(FilterSet):
+    agenda = LinkedRecordFilter(
+        "guides.ResearchAgenda", "background_fits__background", help_text="Research agenda slug."
+    )
+    role = LinkedRecordFilter("careers.Role", "background_fits__background", help_text="Role slug.")
+    program = LinkedRecordFilter(
+        "careers.Program", "background_fits__background", help_text="Program slug."
+    )
+    tag = TagFilter()
+
+    class Meta:
+        model = Background
+        fields = ["agenda", "role", "program", "tag"]
 
 
 class EmployerTypeFilter(django_filters.CharFilter):
@@ -179,8 +276,26 @@ class ProgramAPIFilter(FilterSet):
         lookup_expr="gte",
         help_text="Application deadline on or after this date (YYYY-MM-DD).",
     )
+    stage = django_filters.CharFilter(
+        field_name="career_stages__slug",
+        max_length=100,
+        distinct=True,
+        help_text="Career stage slug (student, early-career, mid-career, senior).",
+    )
+    cadence = django_filters.ChoiceFilter(choices=Program.Cadence.choices)
     tag = TagFilter()
 
     class Meta:
         model = Program
-        fields = ["kind", "format", "cost", "organizer", "agenda", "role", "deadline_after", "tag"]
+        fields = [
+            "kind",
+            "format",
+            "cost",
+            "organizer",
+            "agenda",
+            "role",
+            "deadline_after",
+            "stage",
+            "cadence",
+            "tag",
+        ]

@@ -6,9 +6,10 @@ class CareersConfig(AppConfig):
     verbose_name = "Careers"
 
     def ready(self):
-        from core import registry
+        from core import hooks, registry
 
-        from .models import Program, Role
+        from . import dashboard
+        from .models import Background, Program, Role
 
         registry.register(
             registry.RecordType(
@@ -20,6 +21,7 @@ class CareersConfig(AppConfig):
                 order=50,
                 backlinks_order=25,
                 blurb="Fellowships, courses and residencies that lead into the work.",
+                taxonomies=("careers.CareerStage",),
                 filterset="careers.filters.ProgramFilter",
                 api_fields="careers.api.ProgramFields",
                 api_filterset="careers.api.ProgramAPIFilter",
@@ -42,3 +44,19 @@ class CareersConfig(AppConfig):
                 api_filterset="careers.api.RoleAPIFilter",
             )
         )
+        registry.register(
+            registry.RecordType(
+                model=Background,
+                slug="background",
+                listing="backgrounds",
+                detail_url_name="careers:background_detail",
+                list_url_name="careers:background_list",
+                order=15,
+                blurb=(
+                    "Where your skills fit: the backgrounds the work draws on and what each brings."
+                ),
+                api_fields="careers.api.BackgroundFields",
+                api_filterset="careers.api.BackgroundAPIFilter",
+            )
+        )
+        hooks.register("review_dashboard_sections", dashboard.review_section)

@@ -1,8 +1,9 @@
 """Filters for the role and program listings; every value is checked against a whitelist.
 
 Roles: ``?category=research&salary=150k-200k&employer=frontier-lab&sort=-salary``.
-Programs: ``?kind=fellowship&format=online&cost=funded``. An unknown value is a
-form error shown on the page, never a server error.
+Programs: ``?kind=fellowship&format=online&cost=funded&stage=student&hours=under-10
+&status=open&cadence=yearly&sort=deadline``. An unknown value is a form error
+shown on the page, never a server error.
 """
 
 import django_filters
@@ -10,7 +11,7 @@ from django.db.models import F, Q
 
 from organizations.models import OrganizationType
 
-from .models import Program, Role, RoleCategory
+from .models import ApplicationStatus, CareerStage, Program, Role, RoleCategory
 
 # Salary bands, in each role's own currency: (slug, label, lowest, highest-exclusive).
 SALARY_BANDS = [
@@ -96,7 +97,63 @@ class RoleFilter(django_filters.FilterSet):
         return queryset.filter(salary_band_q(value)) if value else queryset
 
 
+# Hours a week: (slug, label, lowest, highest-exclusive).
+HOURS_BANDS = [
+    ("under-10", "Under 10 hours a week", None, 10),
+    ("10-19", "10–19 hours a week", 10, 20),
+    ("20-34", "20–34 hours a week", 20, 35),
+    ("35-plus", "Full time (35 hours or more)", 35, None),
+]
+HOURS_BAND_CHOICES = [(slug, label) for slug, label, _low, _high in HOURS_BANDS]
+
+
+def hours_band_q(slug: str) -> Q:
+    """Programs whose hours per week fall in the band; programs without hours never match."""
+    _slug, _label, low, high = next(band for band in HOURS_BANDS if band[0] == slug)
+    condition = Q(hours_per_week__isnull=False)
+    if low is not None:
+        condition &= Q(hours_per_week__gte=low)
+    if high is not None:
+        condition &= Q(hours_per_week__lt=high)
+    return condition
+
+
+class ProgramOrdering(django_filters.OrderingFilter):
+    """``?sort=name|deadline``: by name (default) or next deadline first."""
+
+    CHOICES = [("name", "Name (A–Z)"), ("deadline", "Next deadline first")]
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("choices", self.CHOICES)
+        kwargs.setdefault("empty_label", None)
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs, value):
+        if not value or value[0] not in dict(self.CHOICES):
+            return qs
+        if value[0] == "deadline":
+            return qs.by_next_deadline()
+        return qs.order_by("name", "pk")
+
+
 class ProgramFilter(django_filters.FilterSet):
+    """The listing's filters (also the API's, exports' and feeds'). ``status`` is
+    computed from the application window (``with_application_status()``, added
+    here when the queryset does not carry it yet)."""
+
+    status = django_filters.ChoiceFilter(
+        label="Applications",
+        choices=ApplicationStatus.choices,
+        method="filter_status",
+        empty_label="Any time",
+    )
+    stage = django_filters.ModelChoiceFilter(
+        label="Career stage",
+        queryset=CareerStage.objects.all(),
+        to_field_name="slug",
+        method="filter_stage",
+        empty_label="Any stage",
+    )
     kind = django_filters.ChoiceFilter(
         label="Kind", choices=Program.Kind.choices, empty_label="Any kind"
     )
@@ -106,7 +163,37 @@ class ProgramFilter(django_filters.FilterSet):
     cost = django_filters.ChoiceFilter(
         label="Cost", choices=Program.Cost.choices, empty_label="Any cost"
     )
+    hours = django_filters.ChoiceFilter(
+        label="Hours a week",
+        choices=HOURS_BAND_CHOICES,
+        method="filter_hours",
+        empty_label="Any hours",
+    )
+    cadence = django_filters.ChoiceFilter(
+        label="Cadence", choices=Program.Cadence.choices, empty_label="Any cadence"
+    )
+    sort = ProgramOrdering(label="Sort by")
 
     class Meta:
         model = Program
-        fields = ["kind", "format", "cost"]
+        fields = ["status", "stage", "kind", "format", "cost", "hours", "cadence"]
+
+    def filter_status(self, queryset, name, value):
+        if not value:
+            return queryset
+        if "application_state" not in queryset.query.annotations:
+            queryset = queryset.with_application_status()
+        return queryset.filter(application_state=value)
+
+    def filter_stage(self, queryset, name, value):
+        if not value:
+            return queryset
+        # A subquery: no join on the listing, so no duplicate rows.
+        return queryset.filter(
+            pk__in=Program.career_stages.through.objects.filter(careerstage=value).values(
+                "program_id"
+            )
+        )
+
+    def filter_hours(self, queryset, name, value):
+        return queryset.filter(hours_band_q(value)) if value else queryset

@@ -1,12 +1,15 @@
+import datetime
+
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Case, F, Q, Value, When
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.fields import MarkdownField
 from core.indexes import NullsOrderedIndex
-from core.models import ContentModel, OrderedChild, TimeStampedModel
+from core.models import ContentModel, OrderedChild, PublishableQuerySet, TimeStampedModel
 from core.registry import Children, Related
 from core.validation import Requirements, validate_record
 
@@ -27,6 +30,28 @@ class RoleCategory(TimeStampedModel):
 
     def get_absolute_url(self):
         return reverse("careers:role_list") + f"?category={self.slug}"
+
+
+class CareerStage(TimeStampedModel):
+    """A career stage a program accepts: student, early-career, mid-career, senior."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    description = models.CharField(
+        _("description"), max_length=300, blank=True, help_text=_("Who counts as this stage.")
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["order", "name"]
+        verbose_name = _("career stage")
+        verbose_name_plural = _("career stages")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("careers:program_list") + f"?stage={self.slug}"
 
 
 class Role(ContentModel):
@@ -210,8 +235,61 @@ class RoleFAQ(OrderedChild):
         return self.question
 
 
+class ApplicationStatus(models.TextChoices):
+    """What readers see about applying: computed from the window, never stored."""
+
+    OPEN = "open", _("Open now")
+    OPENING_SOON = "opening-soon", _("Opening soon")
+    ROLLING = "rolling", _("Rolling")
+    CLOSED = "closed", _("Closed")
+    UNKNOWN = "unknown", _("Dates not known")
+
+
+class ProgramQuerySet(PublishableQuerySet):
+    def with_application_status(self, today: datetime.date | None = None):
+        """Annotate ``application_state`` (an ``ApplicationStatus`` value) as of ``today``.
+
+        The same rule as ``Program.application_status`` (see there), in SQL, so the
+        listing can filter and count by it.
+        """
+        today = today or timezone.localdate()
+        opens, closes = "applications_open", "application_deadline"
+        return self.annotate(
+            application_state=Case(
+                When(
+                    Q(**{f"{closes}__lt": today}) & ~Q(cadence=Program.Cadence.ROLLING),
+                    then=Value(ApplicationStatus.CLOSED),
+                ),
+                When(**{f"{opens}__gt": today}, then=Value(ApplicationStatus.OPENING_SOON)),
+                When(cadence=Program.Cadence.ROLLING, then=Value(ApplicationStatus.ROLLING)),
+                When(
+                    Q(**{f"{opens}__isnull": False}) | Q(**{f"{closes}__isnull": False}),
+                    then=Value(ApplicationStatus.OPEN),
+                ),
+                default=Value(ApplicationStatus.UNKNOWN),
+                output_field=models.CharField(),
+            )
+        )
+
+    def by_next_deadline(self, today: datetime.date | None = None):
+        """Deadlines still to come first (soonest first), then the rest by name."""
+        today = today or timezone.localdate()
+        return self.annotate(
+            upcoming=Case(
+                When(application_deadline__gte=today, then=F("application_deadline")),
+                default=Value(None),
+                output_field=models.DateField(),
+            )
+        ).order_by(F("upcoming").asc(nulls_last=True), "name", "pk")
+
+
 class Program(ContentModel):
     """A training program, fellowship or residency that leads into the field."""
+
+    class Cadence(models.TextChoices):
+        ROLLING = "rolling", _("Rolling")
+        YEARLY = "yearly", _("Yearly")
+        COHORT = "cohort", _("Per cohort")
 
     class Kind(models.TextChoices):
         TRAINING = "training", _("Research training")
@@ -262,8 +340,63 @@ class Program(ContentModel):
         blank=True,
     )
     website = models.URLField(_("website"), blank=True)
-    application_deadline = models.DateField(_("application deadline"), null=True, blank=True)
+    application_deadline = models.DateField(
+        _("applications close"),
+        null=True,
+        blank=True,
+        help_text=_("The application deadline. Leave empty when not known."),
+    )
     next_cohort_start = models.DateField(_("next cohort starts"), null=True, blank=True)
+    # -- eligibility and the application window ---------------------------------
+    career_stages = models.ManyToManyField(
+        CareerStage,
+        verbose_name=_("career stages accepted"),
+        related_name="programs",
+        blank=True,
+        help_text=_("Leave empty when not known."),
+    )
+    entry_bar = models.CharField(
+        _("entry bar"),
+        max_length=300,
+        blank=True,
+        help_text=_("In one sentence: what an applicant needs to get in."),
+    )
+    stipend_amount = models.PositiveIntegerField(
+        _("stipend amount"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(10_000_000)],
+        help_text=_("Only when the program says; leave empty when not known."),
+    )
+    stipend_currency = models.CharField(
+        _("stipend currency"),
+        max_length=3,
+        blank=True,
+        help_text=_("ISO 4217 code, e.g. USD, GBP, EUR (required with an amount)."),
+    )
+    hours_per_week = models.PositiveSmallIntegerField(
+        _("hours per week"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(168)],
+        help_text=_("Expected time commitment. Leave empty when not known."),
+    )
+    applications_open = models.DateField(
+        _("applications open"),
+        null=True,
+        blank=True,
+        help_text=_("First day applications are accepted. Leave empty when not known."),
+    )
+    cadence = models.CharField(
+        _("cadence"),
+        max_length=10,
+        choices=Cadence.choices,
+        blank=True,
+        db_index=True,
+        help_text=_("How often it takes people: rolling, yearly or per cohort."),
+    )
+
+    objects = ProgramQuerySet.as_manager()
 
     search_fields = (
         "kind",
@@ -272,6 +405,7 @@ class Program(ContentModel):
         "duration",
         "location",
         "cost_notes",
+        "entry_bar",
     )
     publish_requirements = Requirements(fields=("summary", "description"))
 
@@ -283,14 +417,83 @@ class Program(ContentModel):
                 condition=Q(duration_weeks__isnull=True) | Q(duration_weeks__gte=1),
                 name="program_duration_positive",
             ),
+            models.CheckConstraint(
+                condition=Q(hours_per_week__isnull=True)
+                | Q(hours_per_week__gte=1, hours_per_week__lte=168),
+                name="program_hours_per_week_in_range",
+                violation_error_message=_("Hours per week must be between 1 and 168."),
+            ),
+            models.CheckConstraint(
+                condition=Q(applications_open__isnull=True)
+                | Q(application_deadline__isnull=True)
+                | Q(applications_open__lte=F("application_deadline")),
+                name="program_window_opens_before_close",
+                violation_error_message=_("Applications cannot close before they open."),
+            ),
         ]
 
     def clean(self):
         super().clean()
-        validate_record(self)
+        errors = {}
+        if (
+            self.applications_open
+            and self.application_deadline
+            and self.application_deadline < self.applications_open
+        ):
+            errors["application_deadline"] = _(
+                "Applications close (%(close)s) before they open (%(open)s)."
+            ) % {
+                "close": self.application_deadline.isoformat(),
+                "open": self.applications_open.isoformat(),
+            }
+        currency = (self.stipend_currency or "").strip()
+        if currency:
+            if not (len(currency) == 3 and currency.isascii() and currency.isalpha()):
+                errors["stipend_currency"] = _("Use a three-letter ISO 4217 code such as USD.")
+            else:
+                self.stipend_currency = currency.upper()
+        elif self.stipend_amount is not None:
+            errors["stipend_currency"] = _("Give the currency of the stipend amount.")
+        validate_record(self, errors)
 
     def get_absolute_url(self):
         return reverse("careers:program_detail", kwargs={"slug": self.slug})
+
+    def application_status_on(self, today: datetime.date) -> str:
+        """The ``ApplicationStatus`` on ``today``.
+
+        Closed after the closing day (unless rolling); opening soon before the
+        opening day; rolling when the cadence is; open from the opening day
+        through the closing day (inclusive) when either is known; otherwise not known.
+        """
+        opens, closes = self.applications_open, self.application_deadline
+        if closes and closes < today and self.cadence != self.Cadence.ROLLING:
+            return ApplicationStatus.CLOSED
+        if opens and opens > today:
+            return ApplicationStatus.OPENING_SOON
+        if self.cadence == self.Cadence.ROLLING:
+            return ApplicationStatus.ROLLING
+        if opens or closes:
+            return ApplicationStatus.OPEN
+        return ApplicationStatus.UNKNOWN
+
+    @property
+    def application_status(self) -> str:
+        annotated = getattr(self, "application_state", None)
+        if annotated:
+            return annotated
+        return self.application_status_on(timezone.localdate())
+
+    @property
+    def application_status_label(self) -> str:
+        return ApplicationStatus(self.application_status).label
+
+    @property
+    def is_paid(self) -> bool | None:
+        """Whether participants are paid (a stipend): ``None`` when the cost is not known."""
+        if not self.cost:
+            return None
+        return self.cost == self.Cost.FUNDED
 
 
 class RolePathwayItem(OrderedChild):
@@ -381,3 +584,148 @@ class RolePathwayItem(OrderedChild):
     @property
     def record(self):
         return self.program or self.paper or self.guide
+
+
+class Background(ContentModel):
+    """A background a reader brings (deep-learning engineering, theory and mathematics…).
+
+    Its contributions are ordered child rows; its fit with agendas, roles and
+    programs are child rows too, each with the one-line reason readers see.
+    """
+
+    description = MarkdownField(
+        _("description"),
+        blank=True,
+        help_text=_("Markdown. Who has this background and what it brings."),
+    )
+    order = models.PositiveSmallIntegerField(
+        _("order"), default=0, help_text=_("Position in the list of backgrounds.")
+    )
+
+    search_fields = (
+        "description",
+        Children("contributions", "text"),
+        Children("agenda_fits", "reason"),
+        Children("role_fits", "reason"),
+        Children("program_fits", "reason"),
+    )
+    publish_requirements = Requirements(
+        fields=("summary",),
+        children=(("contributions", _("A published background needs at least one contribution.")),),
+    )
+
+    class Meta(ContentModel.Meta):
+        ordering = ["order", "name"]
+        verbose_name = _("background")
+        verbose_name_plural = _("backgrounds")
+
+    def clean(self):
+        super().clean()
+        validate_record(self)
+
+    def get_absolute_url(self):
+        return reverse("careers:background_detail", kwargs={"slug": self.slug})
+
+
+class BackgroundContribution(OrderedChild):
+    """What someone with the background can contribute (one line)."""
+
+    background = models.ForeignKey(
+        Background,
+        on_delete=models.CASCADE,
+        related_name="contributions",
+        verbose_name=_("background"),
+    )
+    text = models.CharField(_("contribution"), max_length=300)
+
+    class Meta(OrderedChild.Meta):
+        verbose_name = _("contribution")
+        verbose_name_plural = _("contributions")
+
+    def __str__(self):
+        return self.text
+
+
+REASON_HELP = _("One line readers see: why this background fits.")
+
+
+class BackgroundAgendaFit(OrderedChild):
+    background = models.ForeignKey(
+        Background,
+        on_delete=models.CASCADE,
+        related_name="agenda_fits",
+        verbose_name=_("background"),
+    )
+    agenda = models.ForeignKey(
+        "guides.ResearchAgenda",
+        on_delete=models.CASCADE,
+        related_name="background_fits",
+        verbose_name=_("research agenda"),
+    )
+    reason = models.CharField(_("reason"), max_length=300, help_text=REASON_HELP)
+
+    class Meta(OrderedChild.Meta):
+        verbose_name = _("agenda it fits")
+        verbose_name_plural = _("agendas it fits")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["background", "agenda"], name="backgroundagendafit_unique"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.agenda}: {self.reason}" if self.agenda_id else self.reason
+
+
+class BackgroundRoleFit(OrderedChild):
+    background = models.ForeignKey(
+        Background,
+        on_delete=models.CASCADE,
+        related_name="role_fits",
+        verbose_name=_("background"),
+    )
+    role = models.ForeignKey(
+        Role,
+        on_delete=models.CASCADE,
+        related_name="background_fits",
+        verbose_name=_("role"),
+    )
+    reason = models.CharField(_("reason"), max_length=300, help_text=REASON_HELP)
+
+    class Meta(OrderedChild.Meta):
+        verbose_name = _("role it fits")
+        verbose_name_plural = _("roles it fits")
+        constraints = [
+            models.UniqueConstraint(fields=["background", "role"], name="backgroundrolefit_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.role}: {self.reason}" if self.role_id else self.reason
+
+
+class BackgroundProgramFit(OrderedChild):
+    background = models.ForeignKey(
+        Background,
+        on_delete=models.CASCADE,
+        related_name="program_fits",
+        verbose_name=_("background"),
+    )
+    program = models.ForeignKey(
+        Program,
+        on_delete=models.CASCADE,
+        related_name="background_fits",
+        verbose_name=_("program"),
+    )
+    reason = models.CharField(_("reason"), max_length=300, help_text=REASON_HELP)
+
+    class Meta(OrderedChild.Meta):
+        verbose_name = _("program it fits")
+        verbose_name_plural = _("programs it fits")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["background", "program"], name="backgroundprogramfit_unique"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.program}: {self.reason}" if self.program_id else self.reason

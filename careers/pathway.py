@@ -13,8 +13,9 @@ intermediate, papers by their ``level`` — with the total reading time (papers'
 pinned items come first in their order, unpinned ones join the automatic steps
 (added if needed), hidden ones are left out. Only published records appear.
 
-Four queries, whatever the size of the path. ``PathwayMixin`` adds ``pathway``
-to a role DetailView's context; render it with
+Five queries, whatever the size of the path (the fifth: the backgrounds that
+fit the role, each with its reason — the way in when no program fits).
+``PathwayMixin`` adds ``pathway`` to a role DetailView's context; render it with
 ``careers/partials/pathway.html``.
 """
 
@@ -24,7 +25,7 @@ from django.db.models import Case, IntegerField, Q, Sum, Value, When
 
 from guides.models import Guide, GuideStep, Level, Paper, ResearchAgenda
 
-from .models import Program, RolePathwayItem
+from .models import Background, BackgroundRoleFit, Program, RolePathwayItem
 
 PAPER_LIMIT = 8
 GUIDE_LIMIT = 4
@@ -65,6 +66,9 @@ class PathwayStep:
 @dataclass
 class Pathway:
     steps: list[PathwayStep]
+    # Published backgrounds that fit the role (``BackgroundRoleFit`` rows, with
+    # their reason): the way in when no program fits.
+    backgrounds: list = field(default_factory=list)
 
     @property
     def total_minutes(self) -> int:
@@ -94,7 +98,7 @@ class Pathway:
         )
 
     def __bool__(self) -> bool:
-        return bool(self.steps)
+        return bool(self.steps or self.backgrounds)
 
     def __iter__(self):
         return iter(self.steps)
@@ -199,7 +203,12 @@ def role_pathway(role) -> Pathway:
                 step.sort_key = (1, 0, LEVEL_RANK.get(level, 1), KIND_RANK[kind], position)
             steps.append(step)
     steps.sort(key=lambda step: step.sort_key)
-    return Pathway(steps)
+    backgrounds = list(
+        BackgroundRoleFit.objects.filter(role=role, background__in=Background.objects.published())
+        .select_related("background")
+        .order_by("order", "pk")
+    )
+    return Pathway(steps, backgrounds)
 
 
 class PathwayMixin:
@@ -209,3 +218,43 @@ class PathwayMixin:
         context = super().get_context_data(**kwargs)
         context["pathway"] = role_pathway(self.object)
         return context
+
+
+def roles_with_a_way_in():
+    """Ids of roles whose "how to get there" names something readers can follow:
+    a published program, background, guide or paper (the same sources as
+    ``role_pathway``). One query when evaluated (subqueries only)."""
+    published_agendas = ResearchAgenda.objects.published()
+    sources = [
+        Program.roles.through.objects.filter(program__in=Program.objects.published()).values(
+            "role_id"
+        ),
+        BackgroundRoleFit.objects.filter(background__in=Background.objects.published()).values(
+            "role_id"
+        ),
+        RolePathwayItem.objects.filter(hidden=False)
+        .filter(
+            Q(program__in=Program.objects.published())
+            | Q(paper__in=Paper.objects.published())
+            | Q(guide__in=Guide.objects.published())
+        )
+        .values("role_id"),
+        published_agendas.filter(papers__in=Paper.objects.published(), roles__isnull=False).values(
+            "roles"
+        ),
+        published_agendas.filter(
+            guide_steps__guide__in=Guide.objects.published(), roles__isnull=False
+        ).values("roles"),
+        GuideStep.objects.filter(guide__in=Guide.objects.published(), roles__isnull=False).values(
+            "roles"
+        ),
+    ]
+    condition = Q()
+    for source in sources:
+        condition |= Q(pk__in=source)
+    return condition
+
+
+def roles_without_a_way_in(queryset):
+    """The roles of ``queryset`` whose "how to get there" would be empty."""
+    return queryset.exclude(roles_with_a_way_in())

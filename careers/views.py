@@ -2,17 +2,35 @@
 
 from django.db.models import Count, Prefetch
 from django.urls import reverse
-from django.views.generic import DetailView
+from django.views.generic import DetailView, ListView
 
 from core.facets import FilteredListView, build_facet, count_by, queryset_without
 from core.markdown import markdown_to_text
-from core.views import BreadcrumbMixin, RecordPageMixin, SlugHistoryRedirectMixin
+from core.views import BreadcrumbMixin, RecordPageMixin, SafePaginator, SlugHistoryRedirectMixin
 from guides.models import ResearchAgenda
 from links.backlinks import BacklinksMixin
 from organizations.models import Organization, OrganizationType
 
-from .filters import SALARY_BAND_CHOICES, ProgramFilter, RoleFilter, salary_band_q
-from .models import Program, Qualification, Role, RoleCategory
+from .filters import (
+    HOURS_BAND_CHOICES,
+    SALARY_BAND_CHOICES,
+    ProgramFilter,
+    RoleFilter,
+    hours_band_q,
+    salary_band_q,
+)
+from .models import (
+    ApplicationStatus,
+    Background,
+    BackgroundAgendaFit,
+    BackgroundProgramFit,
+    BackgroundRoleFit,
+    CareerStage,
+    Program,
+    Qualification,
+    Role,
+    RoleCategory,
+)
 from .pathway import PathwayMixin
 
 RELATED_ROLES_LIMIT = 6
@@ -101,12 +119,15 @@ class RoleDetailView(
     Queries (constant): the role with its category; duties, qualifications,
     FAQ, agendas, hiring organizations, programs, related roles, employer
     types and tags (one each); more roles in the category (one); "How to get
-    there" (four); "What links here" (seven, one per linking record type).
+    there" (five); "What links here" (one per linking record type but
+    backgrounds, which "How to get there" lists).
     An old slug answers with a 301 to the current page.
     """
 
     template_name = "careers/role_detail.html"
     context_object_name = "role"
+    # The backgrounds that fit the role are listed under "How to get there".
+    backlinks_exclude = ("background",)
 
     def get_queryset(self):
         return (
@@ -202,21 +223,58 @@ def role_jsonld(request, role) -> dict:
 
 
 class ProgramListView(FilteredListView):
-    """Programs filtered by kind, format and cost. Queries (constant): five."""
+    """Programs filtered by application status (computed from the window), career
+    stage, kind, format, cost, hours a week and cadence; sorted by name or next
+    deadline.
+
+    Queries (constant): one to validate a stage, the career stages (facet
+    options), seven facet counts, one count, one page, the page's career stages.
+    """
 
     template_name = "careers/program_list.html"
     context_object_name = "programs"
     filterset_class = ProgramFilter
 
     def get_base_queryset(self):
-        return Program.objects.visible_to(self.request.user).order_by("name", "pk")
+        return (
+            Program.objects.visible_to(self.request.user)
+            .with_application_status()
+            .order_by("name", "pk")
+        )
+
+    def get_queryset(self):
+        return (
+            super()
+            .get_queryset()
+            .prefetch_related(Prefetch("career_stages", queryset=CareerStage.objects.all()))
+        )
 
     def get_breadcrumbs(self):
         return [programs_crumb()]
 
     def get_facets(self, filterset):
         request = self.request
-        return [
+        stages = [(stage.slug, stage.name) for stage in CareerStage.objects.all()]
+        hours_counts = queryset_without(filterset, "hours").aggregate(
+            **{slug: Count("pk", filter=hours_band_q(slug)) for slug, _label in HOURS_BAND_CHOICES}
+        )
+        facets = [
+            build_facet(
+                request,
+                "status",
+                "Applications",
+                ApplicationStatus.choices,
+                count_by(queryset_without(filterset, "status"), "application_state"),
+            ),
+            build_facet(
+                request,
+                "stage",
+                "Career stage",
+                stages,
+                count_by(queryset_without(filterset, "stage"), "career_stages__slug"),
+            ),
+        ]
+        facets += [
             build_facet(
                 request,
                 name,
@@ -230,6 +288,19 @@ class ProgramListView(FilteredListView):
                 ("cost", "Cost", Program.Cost.choices),
             ]
         ]
+        facets.append(
+            build_facet(request, "hours", "Hours a week", HOURS_BAND_CHOICES, hours_counts)
+        )
+        facets.append(
+            build_facet(
+                request,
+                "cadence",
+                "Cadence",
+                Program.Cadence.choices,
+                count_by(queryset_without(filterset, "cadence"), "cadence"),
+            )
+        )
+        return facets
 
 
 class ProgramDetailView(
@@ -237,22 +308,31 @@ class ProgramDetailView(
 ):
     """A program with its organizer, agendas and the roles it leads into.
 
-    Queries (constant): the program with its organizer; agendas, roles, tags;
-    "What links here" (seven, one per linking record type). An old slug
+    Queries (constant): the program with its organizer; agendas, roles, tags,
+    career stages, the backgrounds it suits; "What links here" (one per linking
+    record type but backgrounds, which the page lists). An old slug
     answers with a 301 to the current page.
     """
 
     template_name = "careers/program_detail.html"
     context_object_name = "program"
+    # The page lists the backgrounds it suits itself.
+    backlinks_exclude = ("background",)
 
     def get_queryset(self):
         return (
             Program.objects.visible_to(self.request.user)
+            .with_application_status()
             .select_related("organizer")
             .prefetch_related(
                 "tags",
                 Prefetch("agendas", queryset=ResearchAgenda.objects.published()),
                 Prefetch("roles", queryset=Role.objects.published().select_related("category")),
+                Prefetch("career_stages", queryset=CareerStage.objects.all()),
+                Prefetch(
+                    "background_fits",
+                    queryset=published_background_fits(BackgroundProgramFit),
+                ),
             )
         )
 
@@ -267,6 +347,15 @@ class ProgramDetailView(
         context["organizer"] = organizer if organizer and organizer.is_published else None
         context["jsonld_data"] = program_jsonld(self.request, self.object, context["organizer"])
         return context
+
+
+def published_background_fits(fit_model):
+    """Fit rows whose background is published, with the background (one query)."""
+    return (
+        fit_model.objects.filter(background__in=Background.objects.published())
+        .select_related("background")
+        .order_by("background__order", "background__name", "pk")
+    )
 
 
 PROGRAM_MODES = {"online": "online", "in-person": "onsite", "hybrid": "blended"}
@@ -303,7 +392,79 @@ def program_jsonld(request, program, organizer) -> dict:
         data["financialAidEligible"] = program.cost_notes
     if program.website:
         data["sameAs"] = [program.website]
+    if program.applications_open:
+        data["applicationStartDate"] = program.applications_open.isoformat()
+    if program.entry_bar:
+        data["programPrerequisites"] = program.entry_bar
     occupations = [role.name for role in program.roles.all()]
     if occupations:
         data["occupationalCategory"] = occupations
     return data
+
+
+# ----------------------------------------------------------------- backgrounds
+
+
+def backgrounds_crumb():
+    return ("Backgrounds", reverse("careers:background_list"))
+
+
+class BackgroundListView(BreadcrumbMixin, ListView):
+    """Every background with what it contributes. Queries: count, page, contributions."""
+
+    template_name = "careers/background_list.html"
+    context_object_name = "backgrounds"
+    paginate_by = 24
+    paginator_class = SafePaginator
+
+    def get_queryset(self):
+        return (
+            Background.objects.visible_to(self.request.user)
+            .prefetch_related("contributions")
+            .order_by("order", "name", "pk")
+        )
+
+    def get_breadcrumbs(self):
+        return [backgrounds_crumb()]
+
+
+class BackgroundDetailView(
+    SlugHistoryRedirectMixin, BacklinksMixin, RecordPageMixin, BreadcrumbMixin, DetailView
+):
+    """A background: its contributions and the agendas, roles and programs it fits,
+    each with its reason. Queries (constant): the background, contributions, the
+    three kinds of fit (one each), tags; "What links here"."""
+
+    template_name = "careers/background_detail.html"
+    context_object_name = "background"
+
+    def get_queryset(self):
+        return Background.objects.visible_to(self.request.user).prefetch_related(
+            "contributions",
+            "tags",
+            Prefetch(
+                "agenda_fits",
+                queryset=BackgroundAgendaFit.objects.filter(
+                    agenda__in=ResearchAgenda.objects.published()
+                )
+                .select_related("agenda")
+                .order_by("order", "pk"),
+            ),
+            Prefetch(
+                "role_fits",
+                queryset=BackgroundRoleFit.objects.filter(role__in=Role.objects.published())
+                .select_related("role", "role__category")
+                .order_by("order", "pk"),
+            ),
+            Prefetch(
+                "program_fits",
+                queryset=BackgroundProgramFit.objects.filter(
+                    program__in=Program.objects.published()
+                )
+                .select_related("program")
+                .order_by("order", "pk"),
+            ),
+        )
+
+    def get_breadcrumbs(self):
+        return [backgrounds_crumb(), (self.object.name, self.object.get_absolute_url())]

@@ -3,13 +3,27 @@ from django.utils.translation import gettext_lazy as _
 
 from editorial.admin import (
     PUBLICATION_FIELDSET,
+    ChangelistLabelsMixin,
     ChildHistoryAdmin,
     ContentAdmin,
+    EditorialAdminMedia,
     OrderedInline,
     OrderedStackedInline,
+    TextLimitMixin,
 )
 
-from .models import AgendaApproach, FailureMode, Guide, GuideStep, Paper, ResearchAgenda
+from .models import (
+    AgendaApproach,
+    AgendaQuickProject,
+    AlignmentProblem,
+    Crux,
+    CruxPosition,
+    FailureMode,
+    Guide,
+    GuideStep,
+    Paper,
+    ResearchAgenda,
+)
 
 
 class AgendaApproachInline(OrderedInline):
@@ -17,12 +31,38 @@ class AgendaApproachInline(OrderedInline):
     fields = ("order", "name", "description")
 
 
+class AgendaQuickProjectInline(OrderedInline):
+    model = AgendaQuickProject
+    fields = ("order", "title", "description", "weeks_min", "weeks_max")
+
+
+@admin.register(AlignmentProblem)
+class AlignmentProblemAdmin(ChangelistLabelsMixin, TextLimitMixin, admin.ModelAdmin):
+    """The editor-managed list of "orthodox" alignment problems agendas link to."""
+
+    Media = EditorialAdminMedia
+
+    list_display = ("name", "slug", "order", "updated")
+    list_editable = ("order",)
+    search_fields = ("name", "slug", "description")
+    prepopulated_fields = {"slug": ("name",)}
+    readonly_fields = ("created", "updated")
+
+
 @admin.register(ResearchAgenda)
 class ResearchAgendaAdmin(ContentAdmin):
-    list_display = ("name", "order", "status", "last_reviewed", "updated")
+    list_display = ("name", "order", "research_status", "status", "last_reviewed", "updated")
     list_editable = ("order",)
-    autocomplete_fields = ("key_organizations",)
-    inlines = [AgendaApproachInline]
+    list_filter = ("status", "research_status", "target_case", "broad_approach", "problems")
+    autocomplete_fields = (
+        "key_organizations",
+        "funders",
+        "critiques",
+        "parent",
+        "superseded_by",
+    )
+    filter_horizontal = ("problems",)
+    inlines = [AgendaApproachInline, AgendaQuickProjectInline]
     fieldsets = (
         (None, {"fields": ("name", "slug", "order", "summary", "tags")}),
         (
@@ -39,6 +79,23 @@ class ResearchAgendaAdmin(ContentAdmin):
                     "key_organizations",
                 )
             },
+        ),
+        (
+            _("As the field's reviews describe it"),
+            {
+                "fields": (
+                    "theory_of_change",
+                    ("target_case", "broad_approach"),
+                    "problems",
+                    ("fte_min", "fte_max", "fte_estimated_on"),
+                    "funders",
+                    "critiques",
+                )
+            },
+        ),
+        (
+            _("Status and lineage"),
+            {"fields": ("research_status", "parent", "renamed_from", "superseded_by")},
         ),
         PUBLICATION_FIELDSET,
     )
@@ -107,3 +164,27 @@ class GuideStepAdmin(ChildHistoryAdmin):
     list_select_related = ("guide",)
     search_fields = ("title", "guide__name")
     autocomplete_fields = ("guide", *GuideStep.LINK_FIELDS)
+
+
+class CruxPositionInline(OrderedStackedInline):
+    model = CruxPosition
+    fields = (
+        "order",
+        "stance",
+        "arguments",
+        "next_steps",
+        "agendas",
+        "organization_types",
+    )
+    autocomplete_fields = ("agendas", "organization_types")
+
+
+@admin.register(Crux)
+class CruxAdmin(ContentAdmin):
+    list_display = ("name", "order", "status", "last_reviewed", "updated")
+    list_editable = ("order",)
+    inlines = [CruxPositionInline]
+    fieldsets = (
+        (None, {"fields": ("name", "slug", "order", "summary", "description", "consider", "tags")}),
+        PUBLICATION_FIELDSET,
+    )

@@ -10,7 +10,17 @@ from core.api import ReadOnlyModelSerializer, RecordFields, published_prefetch, 
 from core.filters import IntegerFilter, LinkedRecordFilter, TagFilter
 from organizations.models import Organization
 
-from .models import FailureMode, Guide, GuideStep, Level, Paper, ResearchAgenda
+from .models import (
+    AgendaQuickProject,
+    Crux,
+    CruxPosition,
+    FailureMode,
+    Guide,
+    GuideStep,
+    Level,
+    Paper,
+    ResearchAgenda,
+)
 
 
 class ApproachSerializer(serializers.Serializer):
@@ -18,11 +28,30 @@ class ApproachSerializer(serializers.Serializer):
     description = serializers.CharField(read_only=True)
 
 
+class QuickProjectSerializer(ReadOnlyModelSerializer):
+    class Meta:
+        model = AgendaQuickProject
+        fields = ("title", "description", "weeks_min", "weeks_max")
+
+
 class AgendaFields(RecordFields):
     """A published research agenda."""
 
     key_organizations = slugs("published_key_organizations")
     approaches = ApproachSerializer(many=True, read_only=True)
+    problems = serializers.SlugRelatedField(
+        slug_field="slug",
+        many=True,
+        read_only=True,
+        help_text="Slugs of the alignment problems it could help with.",
+    )
+    funders = slugs("published_funders", "Slugs of funding organizations.")
+    critiques = slugs("published_critiques", "Slugs of papers or posts critiquing it.")
+    parent = serializers.SerializerMethodField(help_text="Parent agenda's slug (if published).")
+    superseded_by = serializers.SerializerMethodField(
+        help_text="Slug of the agenda that replaced it (if published)."
+    )
+    quick_projects = QuickProjectSerializer(many=True, read_only=True)
 
     class Meta:
         model = ResearchAgenda
@@ -38,12 +67,49 @@ class AgendaFields(RecordFields):
             "key_organizations",
             "approaches",
             "order",
+            "theory_of_change",
+            "target_case",
+            "problems",
+            "broad_approach",
+            "fte_min",
+            "fte_max",
+            "fte_estimated_on",
+            "funders",
+            "critiques",
+            "research_status",
+            "parent",
+            "renamed_from",
+            "superseded_by",
+            "quick_projects",
         )
+
+    def get_parent(self, obj) -> str | None:
+        parent = getattr(obj, "published_parent", None)
+        return parent.slug if parent else None
+
+    def get_superseded_by(self, obj) -> str | None:
+        successor = getattr(obj, "published_superseded_by", None)
+        return successor.slug if successor else None
 
     @classmethod
     def optimize(cls, queryset):
         return queryset.prefetch_related(
-            "approaches", published_prefetch("key_organizations", Organization)
+            "approaches",
+            "problems",
+            "quick_projects",
+            published_prefetch("key_organizations", Organization),
+            published_prefetch("funders", Organization),
+            published_prefetch("critiques", Paper),
+            Prefetch(
+                "parent",
+                queryset=ResearchAgenda.objects.published(),
+                to_attr="published_parent",
+            ),
+            Prefetch(
+                "superseded_by",
+                queryset=ResearchAgenda.objects.published(),
+                to_attr="published_superseded_by",
+            ),
         )
 
 
@@ -139,6 +205,32 @@ class GuideFields(RecordFields):
         return queryset.prefetch_related(Prefetch("steps", queryset=steps))
 
 
+class CruxPositionSerializer(ReadOnlyModelSerializer):
+    agendas = slugs("published_agendas", "Agendas this position points to.")
+    organization_types = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
+
+    class Meta:
+        model = CruxPosition
+        fields = ("stance", "arguments", "next_steps", "agendas", "organization_types")
+
+
+class CruxFields(RecordFields):
+    """A published crux: a question to weigh, with its positions."""
+
+    positions = CruxPositionSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Crux
+        fields = ("description", "consider", "order", "positions")
+
+    @classmethod
+    def optimize(cls, queryset):
+        positions = CruxPosition.objects.order_by("order", "pk").prefetch_related(
+            published_prefetch("agendas", ResearchAgenda), "organization_types"
+        )
+        return queryset.prefetch_related(Prefetch("positions", queryset=positions))
+
+
 # -- the API's filters (the paper listing's own, guides.filters, take precedence) --
 
 
@@ -146,11 +238,31 @@ class AgendaAPIFilter(FilterSet):
     organization = LinkedRecordFilter(
         "organizations.Organization", "agendas", help_text="Slug of a key organization."
     )
+    funder = LinkedRecordFilter(
+        "organizations.Organization", "funded_agendas", help_text="Slug of a funder."
+    )
+    problem = django_filters.CharFilter(
+        field_name="problems__slug",
+        max_length=100,
+        distinct=True,
+        help_text="Alignment problem slug.",
+    )
+    target_case = django_filters.ChoiceFilter(choices=ResearchAgenda.TargetCase.choices)
+    broad_approach = django_filters.ChoiceFilter(choices=ResearchAgenda.Approach.choices)
+    research_status = django_filters.ChoiceFilter(choices=ResearchAgenda.ResearchStatus.choices)
     tag = TagFilter()
 
     class Meta:
         model = ResearchAgenda
-        fields = ["organization", "tag"]
+        fields = [
+            "organization",
+            "funder",
+            "problem",
+            "target_case",
+            "broad_approach",
+            "research_status",
+            "tag",
+        ]
 
 
 class PaperAPIFilter(FilterSet):
@@ -198,3 +310,22 @@ class GuideAPIFilter(FilterSet):
     class Meta:
         model = Guide
         fields = ["agenda", "role", "tag"]
+
+
+class CruxAPIFilter(FilterSet):
+    agenda = LinkedRecordFilter(
+        "guides.ResearchAgenda",
+        "crux_positions__crux",
+        help_text="Research agenda slug: cruxes with a position pointing to it.",
+    )
+    organization_type = django_filters.CharFilter(
+        field_name="positions__organization_types__slug",
+        max_length=100,
+        distinct=True,
+        help_text="Organization type slug: cruxes with a position pointing to it.",
+    )
+    tag = TagFilter()
+
+    class Meta:
+        model = Crux
+        fields = ["agenda", "organization_type", "tag"]

@@ -8,7 +8,7 @@ class GuidesConfig(AppConfig):
     def ready(self):
         from core import registry
 
-        from .models import FailureMode, Guide, Paper, ResearchAgenda
+        from .models import Crux, FailureMode, Guide, Paper, ResearchAgenda
 
         registry.register(
             registry.RecordType(
@@ -19,6 +19,7 @@ class GuidesConfig(AppConfig):
                 list_url_name="guides:agenda_list",
                 order=20,
                 blurb="The research directions, the bets they make and who works on them.",
+                taxonomies=("guides.AlignmentProblem",),
                 api_fields="guides.api.AgendaFields",
                 api_filterset="guides.api.AgendaAPIFilter",
             )
@@ -66,5 +67,20 @@ class GuidesConfig(AppConfig):
                 home_action="Follow a reading path",
                 api_fields="guides.api.GuideFields",
                 api_filterset="guides.api.GuideAPIFilter",
+            )
+        )
+        registry.register(
+            registry.RecordType(
+                model=Crux,
+                slug="crux",
+                listing="cruxes",
+                detail_url_name="guides:crux_detail",
+                list_url_name="guides:crux_list",
+                order=65,
+                label="Crux",
+                plural="Cruxes",
+                blurb="The hard questions to weigh before choosing a direction, with both sides.",
+                api_fields="guides.api.CruxFields",
+                api_filterset="guides.api.CruxAPIFilter",
             )
         )

@@ -16,6 +16,8 @@ urlpatterns = [
         views.FailureModeDetailView.as_view(),
         name="failuremode_detail",
     ),
+    path("cruxes/", views.CruxListView.as_view(), name="crux_list"),
+    path("cruxes/<slug:slug>/", views.CruxDetailView.as_view(), name="crux_detail"),
     path("guides/", views.GuideListView.as_view(), name="guide_list"),
     path("guides/<slug:slug>/", views.GuideDetailView.as_view(), name="guide_detail"),
 ]

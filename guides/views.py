@@ -7,10 +7,11 @@ runs a fixed number of queries whatever the size of the data.
 """
 
 from django.db.models import Count, F, Prefetch, Sum
+from django.shortcuts import get_object_or_404
 from django.urls import reverse, reverse_lazy
 from django.views.generic import DetailView, ListView
 
-from careers.models import Program, Role
+from careers.models import Background, BackgroundAgendaFit, Program, Role
 from core.facets import (
     FilteredListView,
     build_facet,
@@ -25,7 +26,18 @@ from links.backlinks import BacklinksMixin
 from organizations.models import Organization
 
 from .filters import PaperFilter
-from .models import AgendaApproach, FailureMode, Guide, GuideStep, Paper, ResearchAgenda
+from .models import (
+    AgendaApproach,
+    AgendaQuickProject,
+    AlignmentProblem,
+    Crux,
+    CruxPosition,
+    FailureMode,
+    Guide,
+    GuideStep,
+    Paper,
+    ResearchAgenda,
+)
 
 PAGE_SIZE = 24
 
@@ -93,11 +105,62 @@ class SectionDetailView(
 
 
 class AgendaListView(SectionListView):
-    """Agenda cards with their goal. Queries: count, page."""
+    """Agenda cards with their goal; ``?problem=<slug>`` keeps the agendas that could
+    help with one alignment problem (an unknown slug is a 404). Queries: the
+    problem (when asked), count, page."""
 
     model = ResearchAgenda
     template_name = "guides/agenda_list.html"
     section_label = "Research agendas"
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        slug = self.request.GET.get("problem", "")
+        self.problem = None
+        if slug:
+            self.problem = get_object_or_404(AlignmentProblem, slug=slug[:100])
+            queryset = queryset.filter(problems=self.problem)
+        return queryset
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["problem"] = self.problem
+        return context
+
+
+def _fte_key(agenda):
+    """Most researchers first (by the top of the range); agendas without an estimate last."""
+    top = agenda.fte_max if agenda.fte_max is not None else agenda.fte_min
+    return (top is None, -(top or 0))
+
+
+def _choice_key(values):
+    """Key by position in ``values``; an empty (not known) value last."""
+
+    def key(value):
+        return (not value, values.index(value) if value in values else 0)
+
+    return key
+
+
+_status_key = _choice_key(list(ResearchAgenda.ResearchStatus.values))
+_target_key = _choice_key(["worst", "pessimistic", "average"])
+
+# ``?sort=`` on the comparison page: value → (label, key on an agenda). Python's
+# sort is stable, so ties keep the editors' order.
+COMPARE_SORTS = {
+    "": ("Editors' order", None),
+    "name": ("Name (A–Z)", lambda a: a.name.lower()),
+    "fte": ("Most researchers first", _fte_key),
+    "problems": ("Most hard problems addressed", lambda a: -len(a.problems.all())),
+    "status": ("Research status", lambda a: _status_key(a.research_status)),
+    "target": ("Target case (worst case first)", lambda a: _target_key(a.target_case)),
+}
+
+
+def sort_agendas(agendas, sort: str):
+    key = COMPARE_SORTS.get(sort, (None, None))[1]
+    return sorted(agendas, key=key) if key else list(agendas)
 
 
 class AgendaCompareView(BreadcrumbMixin, ListView):
@@ -113,7 +176,9 @@ class AgendaCompareView(BreadcrumbMixin, ListView):
 
     def get_queryset(self):
         return published_agendas().prefetch_related(
-            Prefetch("approaches", queryset=AgendaApproach.objects.order_by("order", "pk"))
+            Prefetch("approaches", queryset=AgendaApproach.objects.order_by("order", "pk")),
+            "problems",
+            Prefetch("funders", queryset=Organization.objects.published().order_by("name")),
         )
 
     def get_context_data(self, **kwargs):
@@ -123,12 +188,18 @@ class AgendaCompareView(BreadcrumbMixin, ListView):
         requested = [slug for slug in self.request.GET.getlist("agenda") if slug][:50]
         chosen = [slug for slug in requested if slug in known]
         rows = [a for a in every_agenda if a.slug in chosen] if chosen else every_agenda
+        sort = self.request.GET.get("sort", "")
+        if sort not in COMPARE_SORTS:
+            sort = ""
+        rows = sort_agendas(rows, sort)
         context.update(
             agendas=rows,
             all_agendas=every_agenda,
             chosen=set(chosen),
             is_subset=bool(chosen) and len(rows) < len(every_agenda),
             unknown_agendas=[slug for slug in requested if slug not in known],
+            sort=sort,
+            sort_choices=[(value, label) for value, (label, _key) in COMPARE_SORTS.items()],
         )
         return context
 
@@ -140,12 +211,13 @@ class AgendaCompareView(BreadcrumbMixin, ListView):
 
 
 class AgendaDetailView(SectionDetailView):
-    """Everything about one agenda. Queries: the agenda, then one per related list (7),
-    then "What links here" (3: guides, agendas, organizations — the page lists its
-    papers, failure modes, roles and programs in full already)."""
+    """Everything about one agenda. Queries: the agenda, then one per related list
+    (13), its predecessors, a lineage look-up when it has a parent or successor;
+    then "What links here" (one per other record type — the page lists its papers,
+    failure modes, roles, programs and backgrounds in full already)."""
 
     model = ResearchAgenda
-    backlinks_exclude = ("paper", "failure-mode", "role", "program")
+    backlinks_exclude = ("paper", "failure-mode", "role", "program", "background")
     template_name = "guides/agenda_detail.html"
     context_object_name = "agenda"
     section_label = "Research agendas"
@@ -162,9 +234,37 @@ class AgendaDetailView(SectionDetailView):
                 Prefetch("failure_modes", queryset=published_failure_modes()),
                 Prefetch("roles", queryset=Role.objects.published().order_by("name")),
                 Prefetch("programs", queryset=Program.objects.published().order_by("name")),
+                Prefetch(
+                    "quick_projects", queryset=AgendaQuickProject.objects.order_by("order", "pk")
+                ),
+                "problems",
+                Prefetch("funders", queryset=published_organizations()),
+                Prefetch("critiques", queryset=published_papers()),
+                Prefetch(
+                    "background_fits",
+                    queryset=BackgroundAgendaFit.objects.filter(
+                        background__in=Background.objects.published()
+                    )
+                    .select_related("background")
+                    .order_by("background__order", "background__name"),
+                ),
+                Prefetch("sub_agendas", queryset=published_agendas()),
                 "tags",
             )
         )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        agenda = self.object
+        # Lineage: only published agendas are named (two small queries at most).
+        lineage_ids = [pk for pk in (agenda.parent_id, agenda.superseded_by_id) if pk]
+        lineage = (
+            {a.pk: a for a in published_agendas().filter(pk__in=lineage_ids)} if lineage_ids else {}
+        )
+        context["parent_agenda"] = lineage.get(agenda.parent_id)
+        context["successor"] = lineage.get(agenda.superseded_by_id)
+        context["predecessors"] = published_agendas().filter(superseded_by=agenda)
+        return context
 
 
 # -- papers --------------------------------------------------------------------
@@ -435,4 +535,84 @@ def guide_jsonld(request, guide: Guide, sections) -> dict:
         data["description"] = description
     if guide.audience:
         data["audience"] = {"@type": "Audience", "audienceType": guide.audience}
+    return data
+
+
+# -- cruxes --------------------------------------------------------------------
+
+
+def crux_positions():
+    from organizations.models import OrganizationType
+
+    return CruxPosition.objects.order_by("order", "pk").prefetch_related(
+        Prefetch("agendas", queryset=published_agendas()),
+        Prefetch("organization_types", queryset=OrganizationType.objects.order_by("order")),
+    )
+
+
+class CruxListView(SectionListView):
+    """Each crux with its positions. Queries: count, page, positions."""
+
+    model = Crux
+    template_name = "guides/crux_list.html"
+    section_label = "Cruxes"
+
+    def get_queryset(self):
+        positions = CruxPosition.objects.order_by("order", "pk").only("crux_id", "stance", "order")
+        return (
+            super()
+            .get_queryset()
+            .prefetch_related(Prefetch("positions", queryset=positions))
+            .order_by("order", "name")
+        )
+
+
+class CruxDetailView(SectionDetailView):
+    """A crux: its positions with arguments and where each points.
+
+    Queries (constant): the crux, positions, their agendas, their organization
+    types, tags; "What links here".
+    """
+
+    model = Crux
+    template_name = "guides/crux_detail.html"
+    context_object_name = "crux"
+    section_label = "Cruxes"
+    section_url = reverse_lazy("guides:crux_list")
+
+    def get_queryset(self):
+        return (
+            super()
+            .get_queryset()
+            .prefetch_related(Prefetch("positions", queryset=crux_positions()), "tags")
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["jsonld"] = crux_jsonld(self.request, self.object)
+        return context
+
+
+def crux_jsonld(request, crux: Crux) -> dict:
+    """schema.org ``Question`` with each position as a suggested ``Answer``."""
+    positions = list(crux.positions.all())
+    data = {
+        "@context": "https://schema.org",
+        "@type": "Question",
+        "name": crux.name,
+        "url": absolute_url(request, crux.get_absolute_url()),
+        "answerCount": len(positions),
+        "suggestedAnswer": [
+            {
+                "@type": "Answer",
+                "position": number,
+                "text": position.stance
+                + (": " + markdown_to_text(position.arguments)[:500] if position.arguments else ""),
+            }
+            for number, position in enumerate(positions, start=1)
+        ],
+    }
+    description = crux.summary or markdown_to_text(crux.description)[:300]
+    if description:
+        data["text"] = description
     return data

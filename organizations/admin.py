@@ -21,6 +21,14 @@ class OrganizationTypeAdmin(ChangelistLabelsMixin, TextLimitMixin, admin.ModelAd
     prepopulated_fields = {"slug": ("name",)}
     readonly_fields = ("created", "updated")
     list_filter = ("updated",)
+    fieldsets = (
+        (None, {"fields": ("name", "plural_name", "slug", "order", "description")}),
+        (
+            _("Fit notes for readers choosing where to work"),
+            {"fields": ("pros", "cons", "good_fit_for")},
+        ),
+        (_("Dates"), {"fields": ("created", "updated")}),
+    )
 
 
 @admin.register(Organization)

@@ -24,6 +24,19 @@ class OrganizationType(TimeStampedModel):
     )
     description = models.TextField(_("description"), blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+    # Fit notes for someone choosing where to work.
+    pros = models.TextField(
+        _("pros"), blank=True, help_text=_("One per line: what working at one offers.")
+    )
+    cons = models.TextField(
+        _("cons"), blank=True, help_text=_("One per line: the drawbacks to weigh.")
+    )
+    good_fit_for = models.CharField(
+        _("a good fit for"),
+        max_length=300,
+        blank=True,
+        help_text=_("One sentence: who tends to thrive there."),
+    )
 
     class Meta:
         ordering = ["order", "name"]
@@ -36,6 +49,18 @@ class OrganizationType(TimeStampedModel):
     @property
     def label(self) -> str:
         return self.plural_name or self.name
+
+    @property
+    def pros_list(self) -> list[str]:
+        return [line.strip() for line in self.pros.splitlines() if line.strip()]
+
+    @property
+    def cons_list(self) -> list[str]:
+        return [line.strip() for line in self.cons.splitlines() if line.strip()]
+
+    @property
+    def has_fit_notes(self) -> bool:
+        return bool(self.pros.strip() or self.cons.strip() or self.good_fit_for.strip())
 
     def get_absolute_url(self):
         return reverse("organizations:organization_list") + f"?type={self.slug}"
