@@ -144,6 +144,12 @@ class TimelineRow:
     markers: list[Marker]
     y: int = 0
 
+    @property
+    def short_label(self) -> str:
+        """The name before any bracket ("ARENA (Alignment …)" → "ARENA"), for narrow screens."""
+        short = self.label.split(" (", 1)[0]
+        return short if len(short) <= 36 else short[:35].rstrip() + "…"
+
 
 @dataclass
 class Timeline:
@@ -165,12 +171,17 @@ class Timeline:
         span = (self.end - self.start).days
         kept = []
         for row in self.rows:
-            row.markers = [m for m in row.markers if self.start <= m.date < self.end]
+            row.markers = sorted(
+                (m for m in row.markers if self.start <= m.date < self.end), key=lambda m: m.date
+            )
             for marker in row.markers:
                 marker.x = round(100 * (marker.date - self.start).days / span, 2)
             if row.markers:
-                row.y = len(kept) * ROW_HEIGHT
                 kept.append(row)
+        # Soonest first.
+        kept.sort(key=lambda row: (row.markers[0].date, row.label))
+        for i, row in enumerate(kept):
+            row.y = i * ROW_HEIGHT
         self.rows = kept
         month = self.start.replace(day=1)
         while month < self.end:
