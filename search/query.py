@@ -14,9 +14,9 @@ Both order their matches the same way first (``relevance_tier``): a record
 whose name *is* the query, then one whose name is the query with an acronym
 ("MIRI" → "Machine Intelligence Research Institute (MIRI)"), then names that
 start with the phrase, contain it, start with it as a prefix ("interp"), hold
-every word, then a summary holding the phrase; shorter names first within a
-name tier; then each matcher's own rank. On PostgreSQL the last word also
-matches as a prefix (``interp`` finds "interpretability"). A query word that
+every word; shorter names first within a tier; then each matcher's own rank.
+On PostgreSQL the last word also matches as a prefix (``interp`` finds
+"interpretability") when the words as typed match nothing. A query word that
 names a record type ("guide for researchers", "anthropic programs") puts that
 type first and is not itself searched for. The judged query set in
 ``bench/search_judgments.json`` measures all this (``bench/search_relevance.py``).
@@ -79,7 +79,6 @@ TIER_NAME_STARTS = 80
 TIER_NAME_PHRASE = 70
 TIER_NAME_PREFIX = 65
 TIER_NAME_WORDS = 60
-TIER_SUMMARY_PHRASE = 40
 # Prefix matching (PostgreSQL) needs a last word at least this long.
 MIN_PREFIX_LENGTH = 3
 
@@ -145,52 +144,63 @@ def type_hint(text: str) -> tuple[str | None, str]:
     return None, text
 
 
-def relevance_tier(text: str, boundary: str):
-    """How well the record's name (then summary) matches ``text``: a ``TIER_*`` value.
+def relevance_tier(text: str, boundary: str, name_guard: Q | None = None):
+    """How well the record's name matches ``text``: ``TIER_* × 1000``, less the name's length.
 
     ``boundary`` is the database's word-boundary escape in regular expressions
     (``\\b`` in Python's ``re``, which SQLite uses; ``\\y`` in PostgreSQL).
     Words are letters and digits only, so they need no escaping; any run of
     other characters between them matches (``mesa optimization`` finds
-    "Mesa-Optimization").
+    "Mesa-Optimization"). Within a tier a shorter name scores higher ("AI
+    Control" before "Human Compatible: … the Problem of Control").
+
+    Cost: the regular expressions run only on names that contain every word
+    (``name_guard``, a cheaper test first, inside a ``CASE``, which evaluates
+    in order), so a broad query matching thousands of records does not run
+    them thousands of times. The default guard is ``ILIKE`` on the name;
+    PostgreSQL passes a test of the stored vector's title (weight A) lexemes.
     """
     words = positive_words(text)
     if not words:
         return Value(0, output_field=IntegerField())
     b = boundary
     phrase = r"\W+".join(words)
-    every_word = Q()
+    contains_every_word = Q()
+    every_word_starts = Q()
     for word in words:
-        every_word &= Q(title__iregex=f"{b}{word}")
+        contains_every_word &= Q(title__icontains=word)
+        every_word_starts &= Q(title__iregex=f"{b}{word}")
+
+    def score(tier):
+        return Value(tier * 1000) - Length("title")
+
+    name_tiers = Case(
+        When(title__iregex=rf"^\W*{phrase}\W*$", then=score(TIER_EXACT)),
+        When(title__iregex=rf"^{phrase}\s*\(|\({phrase}\)", then=score(TIER_NAME)),
+        When(title__iregex=rf"^{phrase}{b}", then=score(TIER_NAME_STARTS)),
+        When(title__iregex=rf"{b}{phrase}{b}", then=score(TIER_NAME_PHRASE)),
+        When(title__iregex=rf"^{phrase}", then=score(TIER_NAME_PREFIX)),
+        When(every_word_starts, then=score(TIER_NAME_WORDS)),
+        default=Value(0),
+        output_field=IntegerField(),
+    )
     return Case(
-        When(title__iregex=rf"^\W*{phrase}\W*$", then=Value(TIER_EXACT)),
-        When(title__iregex=rf"^{phrase}\s*\(|\({phrase}\)", then=Value(TIER_NAME)),
-        When(title__iregex=rf"^{phrase}{b}", then=Value(TIER_NAME_STARTS)),
-        When(title__iregex=rf"{b}{phrase}{b}", then=Value(TIER_NAME_PHRASE)),
-        When(title__iregex=rf"^{phrase}", then=Value(TIER_NAME_PREFIX)),
-        When(every_word, then=Value(TIER_NAME_WORDS)),
-        When(summary__iregex=rf"{b}{phrase}{b}", then=Value(TIER_SUMMARY_PHRASE)),
+        When(name_guard if name_guard is not None else contains_every_word, then=name_tiers),
         default=Value(0),
         output_field=IntegerField(),
     )
 
 
-def order_by_relevance(queryset, text: str, boundary: str, prefer_type: str | None = None):
-    """Annotate ``tier`` and order: preferred type, tier, shorter names, ``rank``, title."""
+def order_by_relevance(queryset, text, boundary, prefer_type=None, name_guard=None):
+    """Annotate ``tier`` and order: preferred type, tier, ``rank``, title."""
     preferred = (
         Case(When(record_type=prefer_type, then=Value(1)), default=Value(0))
         if prefer_type
         else Value(0)
     )
     return queryset.annotate(
-        preferred=preferred,
-        tier=relevance_tier(text, boundary),
-        focus=Case(
-            When(tier__gte=TIER_NAME_WORDS, then=Length("title")),
-            default=Value(0),
-            output_field=IntegerField(),
-        ),
-    ).order_by("-preferred", "-tier", "focus", "-rank", "title", "pk")
+        preferred=preferred, tier=relevance_tier(text, boundary, name_guard)
+    ).order_by("-preferred", "-tier", "-rank", "title", "pk")
 
 
 def highlight(text: str) -> SafeString:
@@ -276,11 +286,27 @@ class PostgresBackend:
 
     word_boundary = r"\y"
 
+    def __init__(self, prefix: bool = False):
+        self.prefix = prefix
+
+    def prefix_matching(self) -> PostgresBackend | None:
+        """This matcher with the last word matched as a prefix (``interp`` → interpretability).
+
+        Used when the words as typed match nothing: or'ing the prefix into every
+        query would double the ranking work of a broad query for no gain.
+        """
+        return None if self.prefix else PostgresBackend(prefix=True)
+
     def _query(self, text):
-        """The websearch query, or'ed with a prefix match of its last word."""
+        """The websearch query; with ``prefix``, or'ed with a prefix match of its last word."""
         query = SearchQuery(text, config=SEARCH_CONFIG, search_type="websearch")
         words = positive_words(text)
-        if words and not has_operators(text) and len(words[-1]) >= MIN_PREFIX_LENGTH:
+        if (
+            self.prefix
+            and words
+            and not has_operators(text)
+            and len(words[-1]) >= MIN_PREFIX_LENGTH
+        ):
             # Letters and digits only (``positive_words``): nothing here is tsquery syntax.
             prefix = " & ".join([*words[:-1], f"{words[-1]}:*"])
             query |= SearchQuery(prefix, config=SEARCH_CONFIG, search_type="raw")
@@ -291,7 +317,18 @@ class PostgresBackend:
         matched = queryset.filter(search_vector=query).annotate(
             rank=SearchRank(F("search_vector"), query)
         )
-        return order_by_relevance(matched, text, self.word_boundary, prefer_type)
+        return order_by_relevance(
+            matched, text, self.word_boundary, prefer_type, self._title_guard(text)
+        )
+
+    def _title_guard(self, text):
+        """Every word (stemmed, or as a prefix) among the title's lexemes: weight A."""
+        words = positive_words(text)
+        if not words:
+            return None
+        # Letters and digits only (``positive_words``): nothing here is tsquery syntax.
+        raw = " & ".join(f"{word}:*A" for word in words)
+        return Q(search_vector=SearchQuery(raw, config=SEARCH_CONFIG, search_type="raw"))
 
     def count_matches(self, queryset, text):
         return queryset.filter(search_vector=self._query(text))
@@ -356,6 +393,9 @@ class SimpleBackend:
         return entries  # snippets are cut in Python from the body
 
     word_boundary = r"\b"
+
+    def prefix_matching(self):
+        return None  # every word is a substring match already
 
     def count_matches(self, queryset, text):
         words = query_words(text)
@@ -427,12 +467,12 @@ def search(text: str, record_type: str | None = None) -> SearchResults:
     published = SearchEntry.objects.published()
     fields = ("record_type", "object_id", "title", "summary", "url", *backend.snippet_fields)
 
-    def run(query_text, prefer_type=None):
-        matched = backend.matches(published, query_text, prefer_type).only(*fields)
-        counts = _facet_counts(backend.count_matches(published, query_text))
+    def run(query_text, prefer_type=None, matcher=backend):
+        matched = matcher.matches(published, query_text, prefer_type).only(*fields)
+        counts = _facet_counts(matcher.count_matches(published, query_text))
         entries = matched.filter(record_type=record_type) if record_type else matched
-        entries = backend.with_snippets(entries, query_text)
-        return SearchResults(query_text, record_type, counts, entries, backend)
+        entries = matcher.with_snippets(entries, query_text)
+        return SearchResults(query_text, record_type, counts, entries, matcher)
 
     if not text:
         return SearchResults("", record_type, {}, published.none(), backend)
@@ -445,6 +485,12 @@ def search(text: str, record_type: str | None = None) -> SearchResults:
     results = run(text)
     if results.total:
         return results
+    prefix_matcher = backend.prefix_matching()
+    if prefix_matcher is not None:
+        # Nothing for the words as typed: try the last one as the start of a word.
+        prefixed = run(text, matcher=prefix_matcher)
+        if prefixed.total:
+            return prefixed
     suggestion = correct_words(query_words(text), backend.vocabulary(published, query_words(text)))
     if suggestion and suggestion.lower() != text.lower():
         corrected = run(suggestion)
