@@ -500,3 +500,33 @@ def search(text: str, record_type: str | None = None) -> SearchResults:
             return corrected
         results.suggestion = suggestion
     return results
+
+
+def suggestions(text: str, limit: int = 8) -> list[dict]:
+    """Type-ahead: published records whose name matches ``text``, best first.
+
+    One query. The last word counts as the start of a word (on PostgreSQL with
+    the prefix matcher; the simple matcher matches substrings anyway); records
+    whose name holds none of the words are left out, so the list is of names.
+    """
+    from .models import SearchEntry
+
+    words = positive_words(text)
+    if not words:
+        return []
+    backend = get_backend(SearchEntry.objects.db)
+    backend = backend.prefix_matching() or backend
+    text = " ".join(words)
+    entries = (
+        backend.matches(SearchEntry.objects.published(), text)
+        .filter(tier__gt=0)
+        .only("record_type", "title", "url")[:limit]
+    )
+    return [
+        {
+            "title": entry.title,
+            "type": registry.get(entry.record_type).display_label,
+            "url": entry.url,
+        }
+        for entry in entries
+    ]
