@@ -43,7 +43,7 @@ class ChartParser(HTMLParser):
             self.current.has_title = True
         elif self.in_svg and tag == "desc":
             self.current.has_desc = True
-        elif self.in_svg and tag == "g" and "chart-row" in classes:
+        elif self.in_svg and tag == "g" and {"chart-row", "hood-group"} & set(classes):
             self.current.svg_rows.append(
                 {k[5:]: v for k, v in attrs.items() if k.startswith("data-")}
             )
