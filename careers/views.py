@@ -11,6 +11,7 @@ from guides.models import ResearchAgenda
 from links.backlinks import BacklinksMixin
 from organizations.models import Organization, OrganizationType
 
+from .charts import program_timeline, salary_charts
 from .filters import (
     HOURS_BAND_CHOICES,
     SALARY_BAND_CHOICES,
@@ -68,6 +69,15 @@ class RoleListView(FilteredListView):
 
     def get_breadcrumbs(self):
         return [roles_crumb()]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        page = context.get("page_obj")
+        title = "Salary ranges of the roles listed"
+        if page is not None and page.paginator.num_pages > 1:
+            title += f" (page {page.number})"
+        context["salary_charts"] = salary_charts(context["roles"], title=title)
+        return context
 
     def get_facets(self, filterset):
         request = self.request
@@ -173,11 +183,20 @@ class RoleDetailView(
             .order_by("name")[:RELATED_ROLES_LIMIT]
         )
         shown = {r.pk for r in more_in_category}
+        other_related = [r for r in role.related_roles.all() if r.pk not in shown]
         context.update(
             qualification_groups=qualification_groups(role),
             more_in_category=more_in_category,
-            other_related=[r for r in role.related_roles.all() if r.pk not in shown],
+            other_related=other_related,
             jsonld_data=role_jsonld(self.request, role),
+            # This role's range against the related roles' (already fetched above).
+            salary_charts=salary_charts(
+                [role, *more_in_category, *other_related],
+                current=role,
+                title=f"Salary range of {role.name} and related roles",
+            )
+            if role.has_salary
+            else [],
         )
         return context
 
@@ -251,6 +270,11 @@ class ProgramListView(FilteredListView):
 
     def get_breadcrumbs(self):
         return [programs_crumb()]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["timeline"] = program_timeline(context["programs"])
+        return context
 
     def get_facets(self, filterset):
         request = self.request

@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "adminsortable2",  # drag-and-drop ordering of child rows in the admin
     "rest_framework",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI's files, served from our own static files
     "csp",
     "axes",
     # The project's apps, kernel first (docs/architecture.md):
@@ -235,6 +236,10 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
+    # The interactive docs (/api/docs/) load Swagger UI from our static files, not a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 TAGGIT_CASE_INSENSITIVE = True

@@ -5,7 +5,7 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
-from core import health
+from core import health, icons
 from core.sitemaps import build_sitemaps, robots_txt
 from guides.sitemaps import PAGES as GUIDES_PAGES
 from opendata.feeds import site_updates_feed
@@ -22,6 +22,8 @@ urlpatterns = [
     # Findability: sitemap, robots.txt and the site-wide Atom feed of updates.
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", robots_txt, name="robots_txt"),
+    path("favicon.ico", icons.favicon, name="favicon"),
+    path("site.webmanifest", icons.web_manifest, name="web_manifest"),
     path("feed.atom", site_updates_feed, name="feed"),
     # Open data: /api/v1/…, /api/schema/, listing feeds and exports, /r/<type>/<pk>/.
     path("api/", include("opendata.api.urls")),

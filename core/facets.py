@@ -220,6 +220,11 @@ def active_filters(filterset, exclude=("sort", "page")) -> bool:
     return any(filterset.data.get(name) for name in filterset.filters if name not in exclude)
 
 
+def active_filter_count(filterset, exclude=("sort", "page")) -> int:
+    """How many filters have a value: the "Filters (n active)" control on a phone."""
+    return sum(1 for name in filterset.filters if name not in exclude and filterset.data.get(name))
+
+
 class FilteredListView(BreadcrumbMixin, ListView):
     """A paginated listing narrowed by a django-filter ``FilterSet`` from the query string.
 
@@ -228,7 +233,8 @@ class FilteredListView(BreadcrumbMixin, ListView):
     ``get_facets(filterset)`` (a list of ``Facet``). An invalid value — an
     unknown slug, a made-up band — renders the page with status 400, the form
     errors and no results; it is never a server error. Context: ``filter``,
-    ``facets``, ``has_filters``, ``reset_url``, ``result_count``, ``filter_errors``.
+    ``facets``, ``has_filters``, ``active_filter_count``, ``reset_url``, ``result_count``,
+    ``filter_errors``.
     """
 
     filterset_class = None
@@ -262,6 +268,7 @@ class FilteredListView(BreadcrumbMixin, ListView):
             filter=self.filterset,
             facets=self.get_facets(self.filterset),
             has_filters=active_filters(self.filterset),
+            active_filter_count=active_filter_count(self.filterset),
             reset_url=self.request.path,
             result_count=paginator.count if paginator else len(context["object_list"]),
             filter_errors=self.filterset.is_bound and not self.filterset.is_valid(),

@@ -27,6 +27,8 @@ Hooks used by the project:
   offers (``{% open_data_links %}``, ``{% listing_feed_links %}``): the open
   data app's feed, downloads and API.
 * ``site_search_url() -> str`` — the search page the header's form sends to.
+* ``site_search_suggest() -> dict`` — type-ahead for the header's search box:
+  ``{"url": JSON endpoint, "script": static path}`` (progressive enhancement).
 * ``api_routes() -> [(prefix, viewset, basename)]`` — extra API endpoints
   (``opendata.api.urls``), e.g. the organization types.
 * ``csrf_failure(request, reason) -> HttpResponse | None`` — a chance to answer a

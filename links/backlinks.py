@@ -383,7 +383,8 @@ def backlinks_for(obj, *, limit: int = BACKLINK_LIMIT, exclude=()) -> dict[str, 
 
 
 class BacklinksMixin:
-    """Adds ``backlinks`` (``backlinks_for(self.object)``) to a DetailView's context.
+    """Adds ``backlinks`` (``backlinks_for(self.object)``) and the ``neighbourhood``
+    map (``links.neighbourhood``, no further query) to a DetailView's context.
 
     Set ``backlinks_exclude = ("role",)`` to leave out groups the page already lists.
     """
@@ -393,4 +394,7 @@ class BacklinksMixin:
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["backlinks"] = backlinks_for(self.object, exclude=self.backlinks_exclude)
+        from .neighbourhood import neighbourhood
+
+        context["neighbourhood"] = neighbourhood(self.object, context["backlinks"])
         return context

@@ -46,5 +46,7 @@ def listing_links(request, record_type: registry.RecordType) -> list[dict]:
                 "alternate": "Program deadlines and cohorts (iCalendar)",
             }
         )
-    links.append({"label": "Open data API (OpenAPI schema)", "path": reverse("api:schema")})
+    links.append(
+        {"label": "Open data API (interactive documentation)", "path": reverse("api:docs")}
+    )
     return links

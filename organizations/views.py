@@ -6,6 +6,7 @@ from django.views.generic import DetailView
 from django_countries import countries
 
 from careers.models import Program, Role
+from core.charts import facet_chart
 from core.facets import (
     FilteredListView,
     build_facet,
@@ -50,6 +51,25 @@ class OrganizationListView(FilteredListView):
 
     def get_breadcrumbs(self):
         return [organizations_crumb()]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        facets = {facet.name: facet for facet in context["facets"]}
+        context["charts"] = [
+            facet_chart(
+                facets[name],
+                title=title,
+                description_noun="organizations",
+                unit="organizations",
+                slug=f"organizations-by-{name}",
+            )
+            for name, title in (
+                ("type", "Organizations by type"),
+                ("country", "Organizations by country"),
+            )
+            if name in facets
+        ]
+        return context
 
     def get_facets(self, filterset):
         request = self.request

@@ -18,6 +18,8 @@ class SearchConfig(AppConfig):
         hooks.register("rebuild_derived", rebuild)
         # …and offer the search form in every page's header.
         hooks.register("site_search_url", search_url)
+        # …with type-ahead suggestions (progressive enhancement)…
+        hooks.register("site_search_suggest", search_suggest)
         # …and, on PostgreSQL, copy publication changes made without signals.
         post_migrate.connect(triggers.after_migrate, sender=self, dispatch_uid="search-triggers")
 
@@ -34,3 +36,10 @@ def search_url():
     from django.urls import reverse
 
     return reverse("search:search")
+
+
+def search_suggest():
+    """Hook ``site_search_suggest``: the suggestion endpoint and its script."""
+    from django.urls import reverse
+
+    return {"url": reverse("search:suggest"), "script": "js/search-suggest.js"}

@@ -10,6 +10,17 @@ Two matchers share one interface, ``search()``:
   summary or body (``icontains``); title matches rank first; "did you mean" from
   the same title vocabulary.
 
+Both order their matches the same way first (``relevance_tier``): a record
+whose name *is* the query, then one whose name is the query with an acronym
+("MIRI" → "Machine Intelligence Research Institute (MIRI)"), then names that
+start with the phrase, contain it, start with it as a prefix ("interp"), hold
+every word; shorter names first within a tier; then each matcher's own rank.
+On PostgreSQL the last word also matches as a prefix (``interp`` finds
+"interpretability") when the words as typed match nothing. A query word that
+names a record type ("guide for researchers", "anthropic programs") puts that
+type first and is not itself searched for. The judged query set in
+``bench/search_judgments.json`` measures all this (``bench/search_relevance.py``).
+
 Snippets are built so editor text can never inject HTML: the text is escaped
 first and only then are the highlight sentinels turned into ``<mark>`` tags.
 """
@@ -29,8 +40,8 @@ from django.contrib.postgres.search import (
     TrigramWordSimilarity,
 )
 from django.db import connections
-from django.db.models import Case, Count, F, Q, TextField, Value, When
-from django.db.models.functions import Concat, Greatest
+from django.db.models import Case, Count, F, IntegerField, Q, TextField, Value, When
+from django.db.models.functions import Concat, Greatest, Length
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -58,6 +69,18 @@ STOP_SEL = "\ue001"
 _HIGHLIGHT_RE = re.compile(f"{START_SEL}(.*?){STOP_SEL}", re.DOTALL)
 _WHITESPACE_RE = re.compile(r"\s+")
 _WORD_RE = re.compile(r"\w+")
+# Letters and digits only: what goes into regular expressions and raw tsqueries.
+_PLAIN_WORD_RE = re.compile(r"[^\W_]+")
+
+# Relevance tiers (higher first); see the module docstring.
+TIER_EXACT = 100
+TIER_NAME = 90  # the query is the name before, or the acronym in, brackets
+TIER_NAME_STARTS = 80
+TIER_NAME_PHRASE = 70
+TIER_NAME_PREFIX = 65
+TIER_NAME_WORDS = 60
+# Prefix matching (PostgreSQL) needs a last word at least this long.
+MIN_PREFIX_LENGTH = 3
 
 
 @dataclass(frozen=True)
@@ -83,6 +106,101 @@ def query_words(text: str) -> list[str]:
         if word not in words:
             words.append(word)
     return words[:MAX_QUERY_WORDS]
+
+
+def has_operators(text: str) -> bool:
+    """Quotes, an excluded word (``-economics``) or ``or``: websearch syntax in use."""
+    return '"' in text or any(t.startswith("-") or t.lower() == "or" for t in text.split())
+
+
+def positive_words(text: str) -> list[str]:
+    """The words a reader wants found: no operators, excluded words or punctuation."""
+    words = []
+    for token in text.split():
+        if token.startswith("-") or token.lower() == "or":
+            continue
+        words.extend(_PLAIN_WORD_RE.findall(token))
+    return words[:MAX_QUERY_WORDS]
+
+
+def type_hint(text: str) -> tuple[str | None, str]:
+    """A word naming a record type, as ``(type slug, the query without it)``.
+
+    "guide for researchers" → ``("guide", "for researchers")``. Only for queries of
+    two or more words without search operators, so "guides" alone is searched for.
+    """
+    tokens = text.split()
+    if len(tokens) < 2 or has_operators(text):
+        return None, text
+    names = {}
+    for record_type in registry.record_types():
+        for name in (record_type.slug, record_type.listing):
+            if _PLAIN_WORD_RE.fullmatch(name):
+                names[name.lower()] = record_type.slug
+    for i, token in enumerate(tokens):
+        slug = names.get(token.lower())
+        if slug:
+            return slug, " ".join(tokens[:i] + tokens[i + 1 :])
+    return None, text
+
+
+def relevance_tier(text: str, boundary: str, name_guard: Q | None = None):
+    """How well the record's name matches ``text``: ``TIER_* × 1000``, less the name's length.
+
+    ``boundary`` is the database's word-boundary escape in regular expressions
+    (``\\b`` in Python's ``re``, which SQLite uses; ``\\y`` in PostgreSQL).
+    Words are letters and digits only, so they need no escaping; any run of
+    other characters between them matches (``mesa optimization`` finds
+    "Mesa-Optimization"). Within a tier a shorter name scores higher ("AI
+    Control" before "Human Compatible: … the Problem of Control").
+
+    Cost: the regular expressions run only on names that contain every word
+    (``name_guard``, a cheaper test first, inside a ``CASE``, which evaluates
+    in order), so a broad query matching thousands of records does not run
+    them thousands of times. The default guard is ``ILIKE`` on the name;
+    PostgreSQL passes a test of the stored vector's title (weight A) lexemes.
+    """
+    words = positive_words(text)
+    if not words:
+        return Value(0, output_field=IntegerField())
+    b = boundary
+    phrase = r"\W+".join(words)
+    contains_every_word = Q()
+    every_word_starts = Q()
+    for word in words:
+        contains_every_word &= Q(title__icontains=word)
+        every_word_starts &= Q(title__iregex=f"{b}{word}")
+
+    def score(tier):
+        return Value(tier * 1000) - Length("title")
+
+    name_tiers = Case(
+        When(title__iregex=rf"^\W*{phrase}\W*$", then=score(TIER_EXACT)),
+        When(title__iregex=rf"^{phrase}\s*\(|\({phrase}\)", then=score(TIER_NAME)),
+        When(title__iregex=rf"^{phrase}{b}", then=score(TIER_NAME_STARTS)),
+        When(title__iregex=rf"{b}{phrase}{b}", then=score(TIER_NAME_PHRASE)),
+        When(title__iregex=rf"^{phrase}", then=score(TIER_NAME_PREFIX)),
+        When(every_word_starts, then=score(TIER_NAME_WORDS)),
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+    return Case(
+        When(name_guard if name_guard is not None else contains_every_word, then=name_tiers),
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+
+
+def order_by_relevance(queryset, text, boundary, prefer_type=None, name_guard=None):
+    """Annotate ``tier`` and order: preferred type, tier, ``rank``, title."""
+    preferred = (
+        Case(When(record_type=prefer_type, then=Value(1)), default=Value(0))
+        if prefer_type
+        else Value(0)
+    )
+    return queryset.annotate(
+        preferred=preferred, tier=relevance_tier(text, boundary, name_guard)
+    ).order_by("-preferred", "-tier", "-rank", "title", "pk")
 
 
 def highlight(text: str) -> SafeString:
@@ -166,16 +284,54 @@ class PostgresBackend:
     # Entry fields the snippets need besides the basics (headlines are computed in SQL).
     snippet_fields = ()
 
-    def _query(self, text):
-        return SearchQuery(text, config=SEARCH_CONFIG, search_type="websearch")
+    word_boundary = r"\y"
 
-    def matches(self, queryset, text):
+    def __init__(self, prefix: bool = False):
+        self.prefix = prefix
+
+    def prefix_matching(self) -> PostgresBackend | None:
+        """This matcher with the last word matched as a prefix (``interp`` → interpretability).
+
+        Used when the words as typed match nothing: or'ing the prefix into every
+        query would double the ranking work of a broad query for no gain.
+        """
+        return None if self.prefix else PostgresBackend(prefix=True)
+
+    def _query(self, text):
+        """The websearch query; with ``prefix``, or'ed with a prefix match of its last word."""
+        query = SearchQuery(text, config=SEARCH_CONFIG, search_type="websearch")
+        words = positive_words(text)
+        if (
+            self.prefix
+            and words
+            and not has_operators(text)
+            and len(words[-1]) >= MIN_PREFIX_LENGTH
+        ):
+            # Letters and digits only (``positive_words``): nothing here is tsquery syntax.
+            prefix = " & ".join([*words[:-1], f"{words[-1]}:*"])
+            query |= SearchQuery(prefix, config=SEARCH_CONFIG, search_type="raw")
+        return query
+
+    def matches(self, queryset, text, prefer_type=None):
         query = self._query(text)
-        return (
-            queryset.filter(search_vector=query)
-            .annotate(rank=SearchRank(F("search_vector"), query))
-            .order_by("-rank", "title", "pk")
+        matched = queryset.filter(search_vector=query).annotate(
+            rank=SearchRank(F("search_vector"), query)
         )
+        return order_by_relevance(
+            matched, text, self.word_boundary, prefer_type, self._title_guard(text)
+        )
+
+    def _title_guard(self, text):
+        """Every word (stemmed, or as a prefix) among the title's lexemes: weight A."""
+        words = positive_words(text)
+        if not words:
+            return None
+        # Letters and digits only (``positive_words``): nothing here is tsquery syntax.
+        raw = " & ".join(f"{word}:*A" for word in words)
+        return Q(search_vector=SearchQuery(raw, config=SEARCH_CONFIG, search_type="raw"))
+
+    def count_matches(self, queryset, text):
+        return queryset.filter(search_vector=self._query(text))
 
     def with_snippets(self, entries, text):
         """Add the ``SearchHeadline`` to the ranked query itself.
@@ -236,21 +392,32 @@ class SimpleBackend:
     def with_snippets(self, entries, text):
         return entries  # snippets are cut in Python from the body
 
-    def matches(self, queryset, text):
+    word_boundary = r"\b"
+
+    def prefix_matching(self):
+        return None  # every word is a substring match already
+
+    def count_matches(self, queryset, text):
         words = query_words(text)
         if not words:
             return queryset.none()
-        score = Value(0)
         for word in words:
             queryset = queryset.filter(
                 Q(title__icontains=word) | Q(summary__icontains=word) | Q(body__icontains=word)
             )
+        return queryset
+
+    def matches(self, queryset, text, prefer_type=None):
+        words = query_words(text)
+        score = Value(0)
+        for word in words:
             score = (
                 score
                 + Case(When(title__icontains=word, then=Value(4)), default=Value(0))
                 + Case(When(summary__icontains=word, then=Value(2)), default=Value(0))
             )
-        return queryset.annotate(rank=score).order_by("-rank", "title", "pk")
+        matched = self.count_matches(queryset, text).annotate(rank=score)
+        return order_by_relevance(matched, text, self.word_boundary, prefer_type)
 
     def snippets(self, entries, text) -> dict[int, SafeString]:
         words = [w for w in query_words(text) if w]
@@ -300,18 +467,30 @@ def search(text: str, record_type: str | None = None) -> SearchResults:
     published = SearchEntry.objects.published()
     fields = ("record_type", "object_id", "title", "summary", "url", *backend.snippet_fields)
 
-    def run(query_text):
-        matched = backend.matches(published, query_text).only(*fields)
-        counts = _facet_counts(backend.matches(published, query_text))
+    def run(query_text, prefer_type=None, matcher=backend):
+        matched = matcher.matches(published, query_text, prefer_type).only(*fields)
+        counts = _facet_counts(matcher.count_matches(published, query_text))
         entries = matched.filter(record_type=record_type) if record_type else matched
-        entries = backend.with_snippets(entries, query_text)
-        return SearchResults(query_text, record_type, counts, entries, backend)
+        entries = matcher.with_snippets(entries, query_text)
+        return SearchResults(query_text, record_type, counts, entries, matcher)
 
     if not text:
         return SearchResults("", record_type, {}, published.none(), backend)
+    hinted_type, rest = type_hint(text)
+    if hinted_type and not record_type:
+        # "guide for researchers": guides first, found by "for researchers".
+        hinted = run(rest, hinted_type)
+        if hinted.counts.get(hinted_type):
+            return hinted
     results = run(text)
     if results.total:
         return results
+    prefix_matcher = backend.prefix_matching()
+    if prefix_matcher is not None:
+        # Nothing for the words as typed: try the last one as the start of a word.
+        prefixed = run(text, matcher=prefix_matcher)
+        if prefixed.total:
+            return prefixed
     suggestion = correct_words(query_words(text), backend.vocabulary(published, query_words(text)))
     if suggestion and suggestion.lower() != text.lower():
         corrected = run(suggestion)
@@ -321,3 +500,33 @@ def search(text: str, record_type: str | None = None) -> SearchResults:
             return corrected
         results.suggestion = suggestion
     return results
+
+
+def suggestions(text: str, limit: int = 8) -> list[dict]:
+    """Type-ahead: published records whose name matches ``text``, best first.
+
+    One query. The last word counts as the start of a word (on PostgreSQL with
+    the prefix matcher; the simple matcher matches substrings anyway); records
+    whose name holds none of the words are left out, so the list is of names.
+    """
+    from .models import SearchEntry
+
+    words = positive_words(text)
+    if not words:
+        return []
+    backend = get_backend(SearchEntry.objects.db)
+    backend = backend.prefix_matching() or backend
+    text = " ".join(words)
+    entries = (
+        backend.matches(SearchEntry.objects.published(), text)
+        .filter(tier__gt=0)
+        .only("record_type", "title", "url")[:limit]
+    )
+    return [
+        {
+            "title": entry.title,
+            "type": registry.get(entry.record_type).display_label,
+            "url": entry.url,
+        }
+        for entry in entries
+    ]

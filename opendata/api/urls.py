@@ -1,4 +1,5 @@
-"""``/api/v1/…`` (read-only JSON) and the OpenAPI schema at ``/api/schema/``.
+"""``/api/v1/…`` (read-only JSON), the OpenAPI schema at ``/api/schema/`` and its
+interactive documentation at ``/api/docs/``.
 
 Included from ``config.urls`` as ``path("api/", include("opendata.api.urls"))``.
 One endpoint per registered record type (``/api/v1/<listing>/``), plus the
@@ -11,6 +12,7 @@ from rest_framework.routers import SimpleRouter
 
 from core import hooks, registry
 
+from .docs import APIDocsView
 from .views import record_viewset
 
 app_name = "api"
@@ -27,4 +29,6 @@ urlpatterns = [
     # The published OpenAPI 3 document: YAML at /api/schema/, JSON at /api/schema.json.
     path("schema/", SpectacularYAMLAPIView.as_view(), name="schema"),
     path("schema.json", SpectacularJSONAPIView.as_view(), name="schema-json"),
+    # Interactive documentation of the schema (Swagger UI, self-hosted).
+    path("docs/", APIDocsView.as_view(), name="docs"),
 ]

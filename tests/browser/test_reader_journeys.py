@@ -74,6 +74,10 @@ def _organizations_journey(page, viewport):
         form.locator("button[type=submit], input[type=submit]").first.click()
     else:
         filters = page.locator("main .filters")
+        # On a phone the facets fold behind a "Filters" disclosure: open it first.
+        summary = filters.locator("summary")
+        if summary.count() and summary.first.is_visible():
+            summary.first.click()
         filters.get_by_role("link", name=re.compile(re.escape(org_type.label))).first.click()
     expect(page).to_have_url(re.compile(rf"[?&]type={re.escape(org_type.slug)}(&|$)"))
     _snap(page, "organizations", "2-filtered", viewport)

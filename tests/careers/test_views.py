@@ -472,3 +472,15 @@ def test_program_detail_query_count_is_constant(client):
     # Six for the page (+ career stages and the backgrounds it suits, issue 14),
     # then "What links here" for every record type but backgrounds (listed already).
     assert measure(5) == measure(60) <= 6 + per_record_type(exclude=("background",))
+
+
+def test_long_role_page_folds_the_cover_letter_and_keeps_its_contents_at_hand(client):
+    from tests.careers.factories import RoleFactory as _RoleFactory
+
+    role = _RoleFactory(cover_letter="Dear hiring manager, **this** is a sample.")
+    html = client.get(role.get_absolute_url()).content.decode()
+    letter = html[html.index('id="cover-letter-title"') :]
+    assert letter.index("<details") < letter.index("Dear hiring manager")
+    assert "<summary>Show the sample cover letter</summary>" in letter
+    assert '<p class="toc-jump"><a href="#toc-title">On this page</a></p>' in html
+    assert '<h2 id="toc-title" tabindex="-1">On this page</h2>' in html

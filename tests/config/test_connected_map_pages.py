@@ -148,7 +148,7 @@ def test_listing_links_its_feed_and_downloads(client, listing):
     links = html[html.index('class="open-data-links"') :]
     assert f'href="/{listing}/export.csv"' in links
     assert f'href="/{listing}/export.json"' in links
-    assert 'href="/api/schema/"' in links
+    assert 'href="/api/docs/"' in links
     assert ('href="/programs/calendar.ics"' in html) == (listing == "programs")
 
 

@@ -3,6 +3,7 @@
 import csv
 import io
 import json
+import re
 
 import pytest
 from django.urls import reverse
@@ -344,3 +345,29 @@ def test_export_urls_reverse():
     assert reverse("opendata:listing_export", kwargs={"listing": "papers", "fmt": "csv"}) == (
         "/papers/export.csv"
     )
+
+
+def test_api_docs_page_loads_swagger_ui_from_own_static_files(client):
+    from django.contrib.staticfiles import finders
+
+    response = client.get("/api/docs/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'data-schema-url="/api/schema.json"' in html
+    assert 'href="/api/schema/"' in html  # the raw schema stays linked (and working)
+    scripts = re.findall(r"<script([^>]*)>", html)
+    assert scripts and all("src=" in attrs or "ld+json" in attrs for attrs in scripts)
+    assert "<style" not in html and " style=" not in html
+    sources = re.findall(r'(?:src|href)="(/static/[^"]+)"', html)
+    assert any("swagger-ui-bundle" in s for s in sources)
+    for source in sources:
+        assert finders.find(source.removeprefix("/static/")), source
+    policy = response.headers["Content-Security-Policy"]
+    assert "unsafe-inline" not in policy and "unsafe-eval" not in policy
+    assert client.get("/api/schema/").status_code == 200
+
+
+def test_listings_link_the_api_docs_not_the_raw_schema(client):
+    html = client.get("/roles/").content.decode()
+    links = html[html.index('class="open-data-links"') :]
+    assert 'href="/api/docs/">Open data API (interactive documentation)' in links

@@ -357,6 +357,14 @@ HOSTILE = [
     "or",
     "the",
     "a:* & b:A",
+    # Relevance tiers build regular expressions and a prefix tsquery from the words:
+    "a.*b",
+    "x{1000}",
+    "[[:alpha:]]",
+    "guides (",
+    "papers :* ' \\",
+    "foo_bar_",
+    "interp\\y",
 ]
 
 
