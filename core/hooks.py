@@ -24,6 +24,9 @@ Hooks used by the project:
   offers (``{% open_data_links %}``, ``{% listing_feed_links %}``): the open
   data app's feed, downloads and API.
 * ``site_search_url() -> str`` — the search page the header's form sends to.
+* ``home_actions(request) -> [(label, url)]`` — more calls to action in the
+  home page's hero, after the record types' own (``core.views.HomeView``), e.g.
+  the decision page.
 * ``api_routes() -> [(prefix, viewset, basename)]`` — extra API endpoints
   (``opendata.api.urls``), e.g. the organization types.
 * ``csrf_failure(request, reason) -> HttpResponse | None`` — a chance to answer a
