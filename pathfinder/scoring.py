@@ -208,7 +208,7 @@ def career_stage_rule(program, answers: Answers) -> str | None:
 
 
 def _in_person(program) -> str:
-    where = program.location or "a place not known"
+    where = program.location or "a place not given"
     if program.format == Program.Format.HYBRID:
         return f"hybrid, partly in person in {where}"
     return f"in person in {where}"
