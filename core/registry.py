@@ -395,11 +395,11 @@ _SNAKE_RE = re.compile(r"(?<!^)(?=[A-Z])")
 
 def transfer_name(model) -> str:
     """The section name of a model in exports and demo files: ``ResearchAgenda`` →
-    ``research_agendas``, ``RoleCategory`` → ``role_categories``."""
+    ``research_agendas``, ``RoleCategory`` → ``role_categories``, ``Crux`` → ``cruxes``."""
     name = _SNAKE_RE.sub("_", model.__name__).lower()
     if name.endswith("y") and not name.endswith(("ay", "ey", "oy", "uy")):
         return name[:-1] + "ies"
-    if name.endswith("s"):
+    if name.endswith(("s", "x")):
         return name + "es"
     return name + "s"
 

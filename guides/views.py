@@ -211,12 +211,13 @@ class AgendaCompareView(BreadcrumbMixin, ListView):
 
 
 class AgendaDetailView(SectionDetailView):
-    """Everything about one agenda. Queries: the agenda, then one per related list (7),
-    then "What links here" (3: guides, agendas, organizations — the page lists its
-    papers, failure modes, roles and programs in full already)."""
+    """Everything about one agenda. Queries: the agenda, then one per related list
+    (13), its predecessors, a lineage look-up when it has a parent or successor;
+    then "What links here" (one per other record type — the page lists its papers,
+    failure modes, roles, programs and backgrounds in full already)."""
 
     model = ResearchAgenda
-    backlinks_exclude = ("paper", "failure-mode", "role", "program")
+    backlinks_exclude = ("paper", "failure-mode", "role", "program", "background")
     template_name = "guides/agenda_detail.html"
     context_object_name = "agenda"
     section_label = "Research agendas"
