@@ -150,7 +150,11 @@ class HomeView(TemplateView):
                 if rt.home_action
             ]
             # …and the ones apps above the kernel add (hook ``home_actions``).
-            + [action for extra in hooks.run("home_actions", request=self.request) for action in extra],
+            + [
+                action
+                for extra in hooks.run("home_actions", request=self.request)
+                for action in extra
+            ],
             # Structured data only: a one-item trail is not worth showing on the page.
             home_breadcrumbs=[("Home", "/")],
             sections=sections,

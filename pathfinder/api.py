@@ -115,7 +115,9 @@ class PlanSerializer(serializers.Serializer):
 
 
 def _slugs(name, description):
-    return OpenApiParameter(name, OpenApiTypes.STR, many=True, explode=True, description=description)
+    return OpenApiParameter(
+        name, OpenApiTypes.STR, many=True, explode=True, description=description
+    )
 
 
 PLAN_PARAMETERS = [

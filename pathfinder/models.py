@@ -68,9 +68,7 @@ class ReaderStageStep(models.Model):
         verbose_name = _("step on the reading path")
         verbose_name_plural = _("steps on the reading path")
         constraints = [
-            models.UniqueConstraint(
-                fields=["stage", "guide_step"], name="readerstagestep_unique"
-            ),
+            models.UniqueConstraint(fields=["stage", "guide_step"], name="readerstagestep_unique"),
         ]
 
     def __str__(self):

@@ -295,9 +295,7 @@ def build_plan(catalogue: Catalogue, answers: scoring.Answers, today=None) -> Pl
             program,
             reasons=scoring.program_reasons(program, answers, evidence, plan.top, plan.roles),
             refusals=[
-                refusal
-                for rule in scoring.ELIGIBILITY_RULES
-                if (refusal := rule(program, answers))
+                refusal for rule in scoring.ELIGIBILITY_RULES if (refusal := rule(program, answers))
             ],
             caveats=scoring.program_caveats(program, answers),
         )
@@ -319,9 +317,7 @@ def build_plan(catalogue: Catalogue, answers: scoring.Answers, today=None) -> Pl
                     f"You expect {answers.timeline.name.lower()} timelines: "
                     f"“{position.stance}” points here"
                 )
-        for kind in OrganizationType.objects.filter(pk__in=type_reasons).order_by(
-            "order", "name"
-        ):
+        for kind in OrganizationType.objects.filter(pk__in=type_reasons).order_by("order", "name"):
             plan.organization_types.append(OrgTypeEntry(kind, type_reasons[kind.pk]))
 
     # -- cruxes that bear on the choices, with every side
@@ -387,7 +383,6 @@ def build_plan(catalogue: Catalogue, answers: scoring.Answers, today=None) -> Pl
             row.guide_step.number = row.step_number  # its place in its guide (the anchor)
             plan.steps.append(row.guide_step)
     return plan
-
 
 
 def _step_number():

@@ -18,7 +18,10 @@ def home_actions(request):
 
 
 def plan_link_context(request, obj):
-    """``plan_link``: the decision page's URL for this record's page (hook ``record_page_context``)."""
+    """``plan_link``: where the record page links to the decision page.
+
+    (Hook ``record_page_context``.)
+    """
     if not getattr(obj, "is_published", False):
         return {}
     url = reverse("pathfinder:plan")

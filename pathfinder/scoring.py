@@ -118,8 +118,8 @@ def timeline_points_here(agenda, answers: Answers, evidence: Evidence) -> list[R
         Reason(
             "timeline",
             TIMELINE_POINTS,
-            f"You expect {answers.timeline.name.lower()} timelines: “{position.stance}” "
-            f"({position.crux.name}) points to this agenda",
+            f"You expect {answers.timeline.name.lower()} timelines, and “{position.stance}” "
+            f"on “{position.crux.name}” points to this agenda",
         )
         for position in evidence.agenda_timeline_positions.get(agenda.pk, ())
     ]
@@ -139,7 +139,13 @@ def research_status(agenda, answers: Answers, evidence: Evidence) -> list[Reason
     return []
 
 
-AGENDA_RULES = (background_fit, plausible_bet, concern_studied, timeline_points_here, research_status)
+AGENDA_RULES = (
+    background_fit,
+    plausible_bet,
+    concern_studied,
+    timeline_points_here,
+    research_status,
+)
 
 
 # -- roles ----------------------------------------------------------------------
@@ -161,9 +167,7 @@ def role_top_agenda(role, answers: Answers, evidence: Evidence, top) -> list[Rea
     """Each of your top agendas the role works on."""
     agenda_ids = {agenda.pk for agenda in role.agendas.all()}
     return [
-        Reason(
-            "role-agenda", ROLE_AGENDA_POINTS, f"Works on {ranked.agenda.name}, #{rank} for you"
-        )
+        Reason("role-agenda", ROLE_AGENDA_POINTS, f"Works on {ranked.agenda.name}, #{rank} for you")
         for rank, ranked in enumerate(top, start=1)
         if ranked.agenda.pk in agenda_ids
     ]

@@ -55,9 +55,7 @@ def plan_data(plan, request) -> dict:
         "quick_projects": [
             {
                 "agenda": agenda.slug,
-                "projects": [
-                    {"title": p.title, "weeks": p.weeks_label or None} for p in projects
-                ],
+                "projects": [{"title": p.title, "weeks": p.weeks_label or None} for p in projects],
             }
             for agenda, projects in plan.quick_projects
         ],

@@ -7,7 +7,7 @@ from core.cache import bump_content_version
 
 
 def _changed(sender, **kwargs):
-    if kwargs.get("action", "post_") .startswith("post_"):
+    if kwargs.get("action", "post_").startswith("post_"):
         bump_content_version()
 
 

@@ -173,14 +173,27 @@ def feed_entries(plan, request) -> list[dict]:
         )
 
     for scored in plan.agendas:
-        add("agenda", scored.agenda, f"Agenda on your plan: {scored.agenda.name}",
-            [r.text for r in scored.reasons])
+        add(
+            "agenda",
+            scored.agenda,
+            f"Agenda on your plan: {scored.agenda.name}",
+            [r.text for r in scored.reasons],
+        )
     for scored in plan.roles:
-        add("role", scored.record, f"Role on your plan: {scored.record.name}",
-            [r.text for r in scored.reasons])
+        add(
+            "role",
+            scored.record,
+            f"Role on your plan: {scored.record.name}",
+            [r.text for r in scored.reasons],
+        )
     for entry in plan.programs:
         program = entry.program
-        add("program", program, f"Program on your plan: {program.name}", entry.reasons or [program.summary])
+        add(
+            "program",
+            program,
+            f"Program on your plan: {program.name}",
+            entry.reasons or [program.summary],
+        )
         opens = program.applications_open
         if opens and opens <= plan.today:
             entries.append(

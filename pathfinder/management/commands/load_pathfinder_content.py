@@ -43,8 +43,12 @@ class Command(BaseCommand):
                     )
             for row in data.get("timelines", []):
                 timeline = self._upsert(Timeline, row, ())
-                positions = [p for p in (self._position(*ref) for ref in row.get("positions", [])) if p]
-                if {p.pk for p in positions} != set(timeline.positions.values_list("pk", flat=True)):
+                positions = [
+                    p for p in (self._position(*ref) for ref in row.get("positions", [])) if p
+                ]
+                if {p.pk for p in positions} != set(
+                    timeline.positions.values_list("pk", flat=True)
+                ):
                     timeline.positions.set(positions)
         for what in self.missing:
             self.stdout.write(f"Skipped (not loaded): {what}")
