@@ -41,7 +41,7 @@ from .models import ReaderStage, ReaderStageStep, Timeline
 
 @dataclass
 class Catalogue:
-    """The published records the form's choices come from (7 queries)."""
+    """The published records the form's choices come from (9 queries)."""
 
     backgrounds: list
     agendas: list
@@ -50,20 +50,25 @@ class Catalogue:
     stages: list
     career_stages: list
     places: list
+    programs: list  # every published program, with its status on the day
 
     @property
     def bets(self) -> list:
         return [agenda for agenda in self.agendas if agenda.if_you_believe.strip()]
 
     @classmethod
-    def load(cls) -> Catalogue:
-        places = (
+    def load(cls, today=None) -> Catalogue:
+        programs = list(
             Program.objects.published()
-            .exclude(format=Program.Format.ONLINE)
-            .exclude(location="")
-            .order_by("location")
-            .values_list("location", flat=True)
-            .distinct()
+            .with_application_status(today or timezone.localdate())
+            .select_related("organizer")
+            .prefetch_related(
+                "career_stages", Prefetch("agendas", queryset=ResearchAgenda.objects.only("pk"))
+            )
+            .order_by("name", "pk")
+        )
+        places = sorted(
+            {p.location for p in programs if p.location and p.format != Program.Format.ONLINE}
         )
         return cls(
             backgrounds=list(Background.objects.published().order_by("order", "name", "pk")),
@@ -76,7 +81,8 @@ class Catalogue:
             timelines=list(Timeline.objects.order_by("order", "name", "pk")),
             stages=list(ReaderStage.objects.order_by("order", "name", "pk")),
             career_stages=list(CareerStage.objects.order_by("order", "name", "pk")),
-            places=list(dict.fromkeys(places)),
+            places=places,
+            programs=programs,
         )
 
     def answers(self, data: dict) -> scoring.Answers:
@@ -198,22 +204,37 @@ def build_plan(catalogue: Catalogue, answers: scoring.Answers, today=None) -> Pl
         modes = {m.pk: m for m in answers.concerns}
         for agenda_id, mode_id in sorted(links, key=lambda row: modes[row[1]].name):
             evidence.agenda_concerns.setdefault(agenda_id, []).append(modes[mode_id])
-    timeline_positions = []
-    if answers.timeline is not None:
-        timeline_positions = list(
-            CruxPosition.objects.filter(
-                timelines=answers.timeline, crux__in=Crux.objects.published()
-            )
-            .select_related("crux")
+    # Cruxes with every position (and where each points): read for the timeline rule
+    # and for the cruxes section.
+    cruxes = []
+    held: set = set()
+    if answers.asks_for_directions:
+        cruxes = list(
+            Crux.objects.published()
             .prefetch_related(
-                Prefetch("agendas", queryset=ResearchAgenda.objects.published().only("pk")),
-                "organization_types",
+                Prefetch(
+                    "positions",
+                    queryset=CruxPosition.objects.order_by("order", "pk").prefetch_related(
+                        Prefetch("agendas", queryset=ResearchAgenda.objects.published()),
+                        Prefetch(
+                            "organization_types",
+                            queryset=OrganizationType.objects.order_by("order", "name"),
+                        ),
+                    ),
+                )
             )
-            .order_by("crux__order", "order", "pk")
+            .order_by("order", "name", "pk")
         )
-        for position in timeline_positions:
-            for agenda in position.agendas.all():
-                evidence.agenda_timeline_positions.setdefault(agenda.pk, []).append(position)
+    if answers.timeline is not None:
+        held = set(
+            Timeline.positions.through.objects.filter(timeline=answers.timeline).values_list(
+                "cruxposition_id", flat=True
+            )
+        )
+    timeline_positions = [p for crux in cruxes for p in crux.positions.all() if p.pk in held]
+    for position in timeline_positions:
+        for agenda in position.agendas.all():
+            evidence.agenda_timeline_positions.setdefault(agenda.pk, []).append(position)
 
     # -- agendas, ranked
     if answers.asks_for_directions:
@@ -269,28 +290,27 @@ def build_plan(catalogue: Catalogue, answers: scoring.Answers, today=None) -> Pl
         plan.roles.sort(key=lambda s: -s.score)
 
     # -- programs
-    programs = Program.objects.published().with_application_status(today)
-    program_fits = BackgroundProgramFit.objects.filter(background_id__in=background_ids)
+    if background_ids:
+        fits = BackgroundProgramFit.objects.filter(background_id__in=background_ids)
+        evidence.program_background_fits = _by(
+            sorted(
+                fits.select_related("background"),
+                key=lambda f: (f.background.order, f.background.name, f.order, f.pk),
+            ),
+            lambda f: f.program_id,
+        )
+    programs = catalogue.programs
     if answers.asks_for_directions:
         role_program_ids = {p.pk for s in plan.roles for p in s.record.programs.all()}
-        programs = programs.filter(
-            Q(pk__in=program_fits.values("program_id"))
-            | Q(agendas__in=top_ids)
-            | Q(pk__in=role_program_ids)
-        ).distinct()
-    programs = programs.select_related("organizer").prefetch_related(
-        "career_stages",
-        Prefetch("agendas", queryset=ResearchAgenda.objects.only("pk")),
-        Prefetch(
-            "background_fits",
-            queryset=program_fits.select_related("background").order_by(
-                "background__order", "background__name", "order", "pk"
-            ),
-            to_attr="chosen_fits",
-        ),
-    )
+        top_set = set(top_ids)
+        programs = [
+            p
+            for p in programs
+            if p.pk in evidence.program_background_fits
+            or p.pk in role_program_ids
+            or top_set.intersection(a.pk for a in p.agendas.all())
+        ]
     for program in programs:
-        evidence.program_background_fits[program.pk] = program.chosen_fits
         entry = ProgramEntry(
             program,
             reasons=scoring.program_reasons(program, answers, evidence, plan.top, plan.roles),
@@ -304,37 +324,31 @@ def build_plan(catalogue: Catalogue, answers: scoring.Answers, today=None) -> Pl
     plan.refused_programs.sort(key=lambda e: (e.program.name.lower(), e.program.pk))
 
     # -- organization types
-    if plan.roles or timeline_positions:
-        type_reasons: dict = {}
-        for scored in plan.roles:
-            for kind in scored.record.employer_types.all():
-                type_reasons.setdefault(kind.pk, []).append(
-                    f"Employs people as {scored.record.name}, a role that fits you"
-                )
-        for position in timeline_positions:
-            for kind in position.organization_types.all():
-                type_reasons.setdefault(kind.pk, []).append(
-                    f"You expect {answers.timeline.name.lower()} timelines: "
-                    f"“{position.stance}” points here"
-                )
-        for kind in OrganizationType.objects.filter(pk__in=type_reasons).order_by("order", "name"):
-            plan.organization_types.append(OrgTypeEntry(kind, type_reasons[kind.pk]))
+    type_reasons: dict = {}
+    kinds: dict = {}
+    for scored in plan.roles:
+        for kind in scored.record.employer_types.all():
+            kinds[kind.pk] = kind
+            type_reasons.setdefault(kind.pk, []).append(
+                f"Employs people as {scored.record.name}, a role that fits you"
+            )
+    for position in timeline_positions:
+        for kind in position.organization_types.all():
+            kinds[kind.pk] = kind
+            type_reasons.setdefault(kind.pk, []).append(
+                f"You expect {answers.timeline.name.lower()} timelines: "
+                f"“{position.stance}” points here"
+            )
+    for kind in sorted(kinds.values(), key=lambda k: (k.order, k.name, k.pk)):
+        plan.organization_types.append(
+            OrgTypeEntry(kind, list(dict.fromkeys(type_reasons[kind.pk])))
+        )
 
     # -- cruxes that bear on the choices, with every side
-    if answers.asks_for_directions:
+    if cruxes:
         ranks = {agenda_id: rank for rank, agenda_id in enumerate(top_ids, start=1)}
         type_ids = {entry.type.pk for entry in plan.organization_types}
-        held = {position.pk for position in timeline_positions}
-        cruxes = Crux.objects.published().prefetch_related(
-            Prefetch(
-                "positions",
-                queryset=CruxPosition.objects.order_by("order", "pk").prefetch_related(
-                    Prefetch("agendas", queryset=ResearchAgenda.objects.published()),
-                    "organization_types",
-                ),
-            )
-        )
-        for crux in cruxes.order_by("order", "name", "pk"):
+        for crux in cruxes:
             reasons = []
             for position in crux.positions.all():
                 if position.pk in held:
@@ -406,7 +420,7 @@ def plan_from_request(request, today=None):
 
     No answers at all (the start page) is a plan too: every program, open ones first.
     """
-    catalogue = Catalogue.load()
+    catalogue = Catalogue.load(today)
     if not has_answers(request.GET):
         form = PlanForm(catalogue=catalogue)
         return form, build_plan(catalogue, catalogue.answers({}), today=today)
