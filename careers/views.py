@@ -119,12 +119,15 @@ class RoleDetailView(
     Queries (constant): the role with its category; duties, qualifications,
     FAQ, agendas, hiring organizations, programs, related roles, employer
     types and tags (one each); more roles in the category (one); "How to get
-    there" (four); "What links here" (seven, one per linking record type).
+    there" (five); "What links here" (one per linking record type but
+    backgrounds, which "How to get there" lists).
     An old slug answers with a 301 to the current page.
     """
 
     template_name = "careers/role_detail.html"
     context_object_name = "role"
+    # The backgrounds that fit the role are listed under "How to get there".
+    backlinks_exclude = ("background",)
 
     def get_queryset(self):
         return (
@@ -305,13 +308,16 @@ class ProgramDetailView(
 ):
     """A program with its organizer, agendas and the roles it leads into.
 
-    Queries (constant): the program with its organizer; agendas, roles, tags;
-    "What links here" (seven, one per linking record type). An old slug
+    Queries (constant): the program with its organizer; agendas, roles, tags,
+    career stages, the backgrounds it suits; "What links here" (one per linking
+    record type but backgrounds, which the page lists). An old slug
     answers with a 301 to the current page.
     """
 
     template_name = "careers/program_detail.html"
     context_object_name = "program"
+    # The page lists the backgrounds it suits itself.
+    backlinks_exclude = ("background",)
 
     def get_queryset(self):
         return (

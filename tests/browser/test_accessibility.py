@@ -26,8 +26,8 @@ def reader_pages(site_data):
     """``[(label, url, expected status)]``: one URL for every reader page type."""
     from taggit.models import Tag
 
-    from careers.models import Program, Role
-    from guides.models import FailureMode, Guide, Paper, ResearchAgenda
+    from careers.models import Background, Program, Role
+    from guides.models import Crux, FailureMode, Guide, Paper, ResearchAgenda
     from organizations.models import Organization
 
     role = site_data.first(Role)
@@ -37,6 +37,8 @@ def reader_pages(site_data):
     paper = site_data.first(Paper)
     failure_mode = site_data.first(FailureMode)
     guide = site_data.first(Guide)
+    background = site_data.first(Background)
+    crux = site_data.first(Crux)
     tag = Tag.objects.filter(taggit_taggeditem_items__isnull=False).order_by("name").first()
     assert tag is not None, "the site data has no tagged record"
     agendas = list(ResearchAgenda.objects.published()[:3])
@@ -49,6 +51,16 @@ def reader_pages(site_data):
         ("role detail", role.get_absolute_url(), 200),
         ("program list", reverse("careers:program_list"), 200),
         ("program detail", program.get_absolute_url(), 200),
+        (
+            "program list filtered and sorted",
+            f"{reverse('careers:program_list')}?stage=early-career&sort=deadline",
+            200,
+        ),
+        ("background list", reverse("careers:background_list"), 200),
+        ("background detail", background.get_absolute_url(), 200),
+        ("crux list", reverse("guides:crux_list"), 200),
+        ("crux detail", crux.get_absolute_url(), 200),
+        ("agenda compare sorted", f"{reverse('guides:agenda_compare')}?sort=problems", 200),
         ("agenda list", reverse("guides:agenda_list"), 200),
         ("agenda compare", f"{reverse('guides:agenda_compare')}?{compare_query}", 200),
         ("agenda detail", agenda.get_absolute_url(), 200),

@@ -2,7 +2,16 @@
 
 import factory
 
-from careers.models import Program, Qualification, Role, RoleCategory, RoleDuty, RoleFAQ
+from careers.models import (
+    Background,
+    CareerStage,
+    Program,
+    Qualification,
+    Role,
+    RoleCategory,
+    RoleDuty,
+    RoleFAQ,
+)
 from tests.core.factories import ContentFactory
 from tests.organizations.factories import OrganizationFactory
 
@@ -69,3 +78,21 @@ class RoleFAQFactory(factory.django.DjangoModelFactory):
     question = factory.Sequence(lambda n: f"Question {n}?")
     answer = "An answer."
     order = factory.Sequence(lambda n: n)
+
+
+class CareerStageFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CareerStage
+        django_get_or_create = ("slug",)
+
+    name = factory.Sequence(lambda n: f"Stage {n}")
+    slug = factory.Sequence(lambda n: f"stage-{n}")
+
+
+class BackgroundFactory(ContentFactory):
+    class Meta:
+        model = Background
+
+    name = factory.Sequence(lambda n: f"Background {n}")
+    slug = factory.Sequence(lambda n: f"background-{n}")
+    description = "Who has it and what it brings."

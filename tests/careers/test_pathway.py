@@ -4,9 +4,10 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 
-from careers.models import RolePathwayItem
+from careers.models import BackgroundRoleFit, RolePathwayItem
 from careers.pathway import PAPER_LIMIT, role_pathway
 from core.models import Status
+from tests.careers.factories import BackgroundFactory
 from tests.factories import (
     GuideFactory,
     GuideStepFactory,
@@ -150,7 +151,11 @@ def test_constant_number_of_queries(size, django_assert_num_queries):
         GuideStepFactory().agendas.add(agenda)
         role.programs.add(ProgramFactory())
         RolePathwayItem.objects.create(role=role, paper=PaperFactory())
-    with django_assert_num_queries(4):
+        BackgroundRoleFit.objects.create(
+            background=BackgroundFactory(), role=role, reason="It fits."
+        )
+    # Four for the steps, one for the backgrounds that fit the role.
+    with django_assert_num_queries(5):
         pathway = role_pathway(role)
         render_to_string("careers/partials/pathway.html", {"pathway": pathway})
 

@@ -15,8 +15,8 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from taggit.models import Tag
 
-from careers.models import Program, Role
-from guides.models import FailureMode, Guide, Paper, ResearchAgenda
+from careers.models import Background, Program, Role
+from guides.models import Crux, FailureMode, Guide, Paper, ResearchAgenda
 from organizations.models import Organization
 
 pytestmark = pytest.mark.django_db
@@ -38,6 +38,11 @@ def page_urls() -> dict[str, str]:
     org, role, paper = first(Organization), first(Role), first(Paper)
     org_agenda = org.agendas.order_by("pk").first() or agenda
     paper_agenda = paper.agendas.order_by("pk").first()
+    agenda_with_problem = (
+        ResearchAgenda.objects.published().filter(problems__isnull=False).order_by("pk").first()
+    )
+    staged = Program.objects.published().filter(career_stages__isnull=False).first()
+    program_status = Program.objects.published().with_application_status().first().application_state
     return {
         "home": "/",
         "search": "/search/?q=interpretability",
@@ -53,6 +58,18 @@ def page_urls() -> dict[str, str]:
         "role detail": role.get_absolute_url(),
         "program list": "/programs/",
         "program detail": first(Program).get_absolute_url(),
+        "program list filtered and sorted": (
+            f"/programs/?stage={staged.career_stages.first().slug}&sort=deadline"
+        ),
+        "program list by status": f"/programs/?status={program_status}",
+        "background list": "/backgrounds/",
+        "background detail": first(Background).get_absolute_url(),
+        "crux list": "/cruxes/",
+        "crux detail": first(Crux).get_absolute_url(),
+        "agenda compare sorted": "/agendas/compare/?sort=fte",
+        "agenda list by problem": (
+            f"/agendas/?problem={agenda_with_problem.problems.order_by('pk').first().slug}"
+        ),
         "agenda list": "/agendas/",
         "agenda compare": "/agendas/compare/",
         "agenda detail": agenda.get_absolute_url(),

@@ -2,7 +2,17 @@
 
 import factory
 
-from guides.models import AgendaApproach, FailureMode, Guide, GuideStep, Paper, ResearchAgenda
+from guides.models import (
+    AgendaApproach,
+    AlignmentProblem,
+    Crux,
+    CruxPosition,
+    FailureMode,
+    Guide,
+    GuideStep,
+    Paper,
+    ResearchAgenda,
+)
 from tests.core.factories import ContentFactory
 
 
@@ -64,4 +74,32 @@ class GuideStepFactory(factory.django.DjangoModelFactory):
     guide = factory.SubFactory(GuideFactory)
     title = factory.Sequence(lambda n: f"Step {n}")
     minutes = 20
+    order = factory.Sequence(lambda n: n)
+
+
+class AlignmentProblemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AlignmentProblem
+        django_get_or_create = ("slug",)
+
+    name = factory.Sequence(lambda n: f"Problem {n}")
+    slug = factory.Sequence(lambda n: f"problem-{n}")
+
+
+class CruxFactory(ContentFactory):
+    class Meta:
+        model = Crux
+
+    name = factory.Sequence(lambda n: f"Is question {n} settled?")
+    slug = factory.Sequence(lambda n: f"crux-{n}")
+    description = "Why it matters."
+
+
+class CruxPositionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CruxPosition
+
+    crux = factory.SubFactory(CruxFactory)
+    stance = factory.Sequence(lambda n: f"Position {n}")
+    arguments = "- An argument"
     order = factory.Sequence(lambda n: n)

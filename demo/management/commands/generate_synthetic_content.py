@@ -5,9 +5,11 @@
     manage.py generate_synthetic_content --flush --seed 7
 
 At ``--scale 1`` it writes 10,000 organizations, 5,000 roles, 20,000 papers,
-1,000 programs, 50 research agendas, 200 failure modes and 150 guides, with
-their child rows (duties, qualifications, FAQ entries, approaches, guide
-steps), the many-to-many links between them and tags — every record
+1,000 programs, 50 research agendas, 200 failure modes, 150 guides, 60
+backgrounds and 100 cruxes, with their child rows (duties, qualifications, FAQ
+entries, approaches, quick projects, guide steps, contributions, fits,
+positions), the agendas' review fields and the programs' eligibility and
+application windows, the many-to-many links between them and tags — every record
 published, ``publish_at`` spread over the past two years. The same ``--seed``
 gives the same records (names, slugs, text, links; not the timestamps).
 
@@ -39,10 +41,34 @@ from django.utils import timezone
 from django.utils.text import slugify
 from taggit.models import Tag, TaggedItem
 
-from careers.models import Program, Qualification, Role, RoleCategory, RoleDuty, RoleFAQ
+from careers.models import (
+    Background,
+    BackgroundAgendaFit,
+    BackgroundContribution,
+    BackgroundProgramFit,
+    BackgroundRoleFit,
+    CareerStage,
+    Program,
+    Qualification,
+    Role,
+    RoleCategory,
+    RoleDuty,
+    RoleFAQ,
+)
 from core import registry
 from core.models import Status
-from guides.models import AgendaApproach, FailureMode, Guide, GuideStep, Paper, ResearchAgenda
+from guides.models import (
+    AgendaApproach,
+    AgendaQuickProject,
+    AlignmentProblem,
+    Crux,
+    CruxPosition,
+    FailureMode,
+    Guide,
+    GuideStep,
+    Paper,
+    ResearchAgenda,
+)
 from organizations.models import Organization, OrganizationType
 
 
@@ -60,6 +86,8 @@ SIZES = {
     "failure_modes": 200,
     "guides": 150,
     "tags": 400,
+    "backgrounds": 60,
+    "cruxes": 100,
 }
 MINIMUM = {
     "organizations": 5,
@@ -70,12 +98,33 @@ MINIMUM = {
     "failure_modes": 3,
     "guides": 2,
     "tags": 8,
+    "backgrounds": 2,
+    "cruxes": 2,
 }
 # Child rows per parent.
 DUTIES_PER_ROLE = 5
 QUALIFICATIONS_PER_ROLE = 6
 FAQS_PER_ROLE = 3
 APPROACHES_PER_AGENDA = 4
+QUICK_PROJECTS_PER_AGENDA = 3
+CONTRIBUTIONS_PER_BACKGROUND = 4
+POSITIONS_PER_CRUX = 3
+# Editor-managed vocabularies (issue 14).
+CAREER_STAGES = [
+    ("student", "Student"),
+    ("early-career", "Early career"),
+    ("mid-career", "Mid-career"),
+    ("senior", "Senior"),
+]
+ALIGNMENT_PROBLEMS = [
+    ("value-is-fragile", "Value is fragile and hard to specify"),
+    ("corrigibility-is-anti-natural", "Corrigibility is anti-natural"),
+    ("goals-misgeneralize", "Goals misgeneralize out of distribution"),
+    ("instrumental-convergence", "Instrumental convergence"),
+    ("superintelligence-fools-supervisors", "Superintelligence can fool its supervisors"),
+    ("boxed-agi-exfiltrates", "A boxed AGI might exfiltrate itself"),
+    ("someone-else-deploys-first", "Someone else deploys unsafe systems first"),
+]
 STEPS_PER_GUIDE = 8
 
 BATCH_SIZE = 1_000
@@ -234,6 +283,9 @@ class Command(BaseCommand):
             self.step("programs", self.programs)
             self.step("roles", self.roles)
             self.step("guides", self.guides)
+            self.step("agenda reviews and program eligibility", self.reviews_and_eligibility)
+            self.step("backgrounds", self.backgrounds)
+            self.step("cruxes", self.cruxes)
             self.step("tagging", self.tagging)
 
         if not options["skip_search_index"]:
@@ -380,6 +432,18 @@ class Command(BaseCommand):
                 slug=slugify(name), defaults={"name": name}
             )
             self.categories.append(obj.pk)
+        self.stages = []
+        for order, (slug, name) in enumerate(CAREER_STAGES):
+            obj, _created = CareerStage.objects.get_or_create(
+                slug=slug, defaults={"name": name, "order": order}
+            )
+            self.stages.append(obj.pk)
+        self.problems = []
+        for order, (slug, name) in enumerate(ALIGNMENT_PROBLEMS):
+            obj, _created = AlignmentProblem.objects.get_or_create(
+                slug=slug, defaults={"name": name, "order": order}
+            )
+            self.problems.append(obj.pk)
 
     def tags(self):
         names = list(TOPICS)
@@ -704,6 +768,178 @@ class Command(BaseCommand):
                 GuideStep._meta.get_field(name),
                 [(s, t) for s in step_pks for t in self.sample(targets, low, high)],
             )
+
+    def reviews_and_eligibility(self):
+        """The fields issue 14 added to agendas and programs, and their links.
+
+        A separate step (``bulk_update``) after the records exist, so the records
+        the earlier steps write stay the same for a given seed. Some values are
+        left empty on purpose: readers see "not known" for them.
+        """
+        rng, text = self.rng, self.text
+        agendas = list(ResearchAgenda.objects.filter(pk__in=self.agenda_pks).only("pk"))
+        for agenda in agendas:
+            agenda.theory_of_change = text.markdown(1)
+            agenda.target_case = rng.choice(["", *ResearchAgenda.TargetCase.values])
+            agenda.broad_approach = rng.choice(["", *ResearchAgenda.Approach.values])
+            agenda.research_status = rng.choice(["", *ResearchAgenda.ResearchStatus.values])
+            if rng.random() < 0.7:
+                low = rng.randint(2, 200)
+                agenda.fte_min, agenda.fte_max = low, low + rng.randint(0, 100)
+                agenda.fte_estimated_on = (self.now - timedelta(days=rng.randint(0, 900))).date()
+        # Lineage: a tenth of the agendas sit under an earlier one (never a loop).
+        for index, agenda in enumerate(agendas[1:], start=1):
+            if rng.random() < 0.1:
+                agenda.parent_id = agendas[rng.randrange(index)].pk
+        ResearchAgenda.objects.bulk_update(
+            agendas,
+            [
+                "theory_of_change",
+                "target_case",
+                "broad_approach",
+                "research_status",
+                "fte_min",
+                "fte_max",
+                "fte_estimated_on",
+                "parent",
+            ],
+            batch_size=500,
+        )
+        self.bulk(
+            AgendaQuickProject,
+            (
+                AgendaQuickProject(
+                    agenda_id=pk,
+                    order=n,
+                    title=text.sentence(8)[:-1],
+                    weeks_min=1,
+                    weeks_max=rng.choice([None, 2, 4]),
+                )
+                for pk in self.agenda_pks
+                for n in range(QUICK_PROJECTS_PER_AGENDA)
+            ),
+        )
+        field = ResearchAgenda._meta.get_field
+        self.link(
+            field("problems"),
+            [(a, p) for a in self.agenda_pks for p in self.sample(self.problems, 0, 3)],
+        )
+        self.link(
+            field("funders"),
+            [(a, o) for a in self.agenda_pks for o in self.sample(self.org_pks, 0, 3)],
+        )
+        self.link(
+            field("critiques"),
+            [(a, p) for a in self.agenda_pks for p in self.sample(self.paper_pks, 0, 2)],
+        )
+
+        today = self.now.date()
+        programs = list(Program.objects.filter(pk__in=self.program_pks).only("pk"))
+        for program in programs:
+            program.entry_bar = text.sentence(12) if rng.random() < 0.7 else ""
+            program.hours_per_week = rng.choice([None, 5, 10, 20, 40])
+            program.cadence = rng.choice(["", *Program.Cadence.values])
+            if rng.random() < 0.4:
+                program.stipend_amount = rng.choice([1_000, 5_000, 12_000])
+                program.stipend_currency = rng.choice(["USD", "GBP", "EUR"])
+            if rng.random() < 0.8:
+                opens = today + timedelta(days=rng.randint(-120, 60))
+                program.applications_open = opens
+                program.application_deadline = opens + timedelta(days=rng.randint(0, 90))
+            else:
+                program.applications_open = program.application_deadline = None
+        Program.objects.bulk_update(
+            programs,
+            [
+                "entry_bar",
+                "hours_per_week",
+                "cadence",
+                "stipend_amount",
+                "stipend_currency",
+                "applications_open",
+                "application_deadline",
+            ],
+            batch_size=500,
+        )
+        self.link(
+            Program._meta.get_field("career_stages"),
+            [(p, s) for p in self.program_pks for s in self.sample(self.stages, 0, 3)],
+        )
+
+    def backgrounds(self):
+        rng, text = self.rng, self.text
+
+        def rows():
+            for i in range(self.sizes["backgrounds"]):
+                name = f"{rng.choice(ADJECTIVES)} {text.topic()} background"
+                yield Background(
+                    **self.common(i, name, "background"),
+                    description=self.with_links(text.markdown(1)),
+                    order=i,
+                )
+
+        self.background_pks = self.bulk(Background, rows())
+        self.tagged.append((Background, self.background_pks))
+        self.bulk(
+            BackgroundContribution,
+            (
+                BackgroundContribution(background_id=pk, order=n, text=text.sentence(8))
+                for pk in self.background_pks
+                for n in range(CONTRIBUTIONS_PER_BACKGROUND)
+            ),
+        )
+        for model, fk, targets, low, high in (
+            (BackgroundAgendaFit, "agenda_id", self.agenda_pks, 1, 3),
+            (BackgroundRoleFit, "role_id", self.role_pks, 1, 4),
+            (BackgroundProgramFit, "program_id", self.program_pks, 0, 3),
+        ):
+            self.bulk(
+                model,
+                (
+                    model(background_id=pk, order=n, reason=text.sentence(10), **{fk: target})
+                    for pk in self.background_pks
+                    for n, target in enumerate(self.sample(targets, low, high))
+                ),
+            )
+
+    def cruxes(self):
+        rng, text = self.rng, self.text
+
+        def rows():
+            for i in range(self.sizes["cruxes"]):
+                name = f"Is {text.topic()} {rng.choice(ADJECTIVES).lower()} enough?"
+                yield Crux(
+                    **self.common(i, name, "crux"),
+                    description=self.with_links(text.markdown(1)),
+                    consider=text.paragraph(1),
+                    order=i,
+                )
+
+        self.crux_pks = self.bulk(Crux, rows())
+        self.tagged.append((Crux, self.crux_pks))
+        position_pks = self.bulk(
+            CruxPosition,
+            [
+                CruxPosition(
+                    crux_id=pk,
+                    order=n,
+                    stance=text.sentence(5)[:-1],
+                    arguments=text.markdown(1),
+                    next_steps=text.sentence(12),
+                )
+                for pk in self.crux_pks
+                for n in range(POSITIONS_PER_CRUX)
+            ],
+        )
+        field = CruxPosition._meta.get_field
+        self.link(
+            field("agendas"),
+            [(p, a) for p in position_pks for a in self.sample(self.agenda_pks, 0, 2)],
+        )
+        self.link(
+            field("organization_types"),
+            [(p, t) for p in position_pks for t in self.sample(self.org_types, 0, 2)],
+        )
 
     def tagging(self):
         rng = self.rng
