@@ -9,9 +9,11 @@ class PathfinderConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from django.db.models.signals import post_migrate
+
         from core import hooks
 
-        from . import record_pages, signals
+        from . import permissions, record_pages, signals
         from .api import api_routes
 
         hooks.register("api_routes", api_routes)
@@ -19,3 +21,6 @@ class PathfinderConfig(AppConfig):
         hooks.register("record_page_context", record_pages.plan_link_context)
         hooks.register("record_page_sections", record_pages.plan_link_sections)
         signals.connect()
+        post_migrate.connect(
+            permissions.grant_editors, sender=self, dispatch_uid="pathfinder-editors"
+        )

@@ -15,7 +15,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from taggit.models import Tag
 
-from careers.models import Background, Program, Role
+from careers.models import Background, CareerStage, Program, Role
 from guides.models import Crux, FailureMode, Guide, Paper, ResearchAgenda
 from organizations.models import Organization
 
@@ -90,8 +90,6 @@ def page_urls() -> dict[str, str]:
 
 def plan_query() -> str:
     """Answers that match something at both sizes: the first of each kind of choice."""
-    from careers.models import Background, CareerStage
-
     query = ["hours=10", "where=online", "paid=on"]
     background = first(Background)
     bet = ResearchAgenda.objects.published().exclude(if_you_believe="").order_by("pk").first()

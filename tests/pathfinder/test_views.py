@@ -179,7 +179,7 @@ def test_feed_has_an_entry_per_record_on_the_plan_and_per_opening(client, world)
 
     assert response.status_code == 200
     ns = {"a": "http://www.w3.org/2005/Atom"}
-    root = ET.fromstring(response.content)
+    root = ET.fromstring(response.content)  # noqa: S314 - our own output
     links = [
         re.sub(r"^https?://[^/]+", "", e.find("a:link", ns).get("href"))
         for e in root.findall("a:entry", ns)
@@ -234,7 +234,7 @@ def _count(client, url):
 def _grow(world, n):
     """n more of everything the plan reads, all linked like the first."""
     from tests.careers.factories import ProgramFactory, RoleFactory
-    from tests.guides.factories import FailureModeFactory, GuideStepFactory, ResearchAgendaFactory
+    from tests.guides.factories import GuideStepFactory, ResearchAgendaFactory
 
     from .factories import (
         BackgroundFactory,
@@ -283,3 +283,24 @@ def test_queries_do_not_grow_with_the_data(client, world):
     assert _count(client, url) == middle == small
     assert _count(client, PLAN) == start
     assert small <= 27
+
+
+def test_editors_keep_the_stages_and_timelines_in_the_admin(client, world, django_user_model):
+    from django.contrib.auth.models import Group
+
+    from pathfinder.permissions import grant_editors
+
+    grant_editors(sender=None)
+    editors = Group.objects.get(name="Editors")
+    assert editors.permissions.filter(codename="change_readerstage").exists()
+    assert editors.permissions.filter(codename="change_timeline").exists()
+    admin = django_user_model.objects.create_superuser("boss", "b@example.org", "pw-123456789")
+    client.force_login(admin)
+    stage = world["exploring"]
+    for url in (
+        "/admin/pathfinder/readerstage/",
+        f"/admin/pathfinder/readerstage/{stage.pk}/change/",
+        "/admin/pathfinder/timeline/",
+        f"/admin/pathfinder/timeline/{world['short'].pk}/change/",
+    ):
+        assert client.get(url).status_code == 200, url
