@@ -557,3 +557,36 @@ def test_demo_editor_from_environment(clean_env, settings):
     assert editor.groups.filter(name=EDITORS_GROUP).exists()
     assert editor.has_perm("careers.change_role")
     assert not editor.has_perm("auth.change_user")
+
+
+def test_issue_14_content_comes_from_the_seed_and_invents_no_figure():
+    from careers.models import Background
+    from careers.pathway import roles_without_a_way_in
+    from guides.models import AgendaQuickProject, Crux
+
+    load()
+    assert Background.objects.published().count() == 6
+    cruxes = Crux.objects.published()
+    assert cruxes.count() == 5
+    for crux in cruxes:
+        assert crux.positions.count() >= 2, crux.slug
+    # The seed's quick projects, each with its "1–4 weeks".
+    projects = AgendaQuickProject.objects.all()
+    assert projects.count() == 12
+    assert set(projects.values_list("weeks_min", "weeks_max")) == {(1, 4)}
+    # The seed gives no researcher counts, stipends, hours or dates: all left empty.
+    assert not ResearchAgenda.objects.filter(fte_min__isnull=False).exists()
+    assert not ResearchAgenda.objects.filter(fte_max__isnull=False).exists()
+    assert not Program.objects.filter(stipend_amount__isnull=False).exists()
+    assert not Program.objects.filter(hours_per_week__isnull=False).exists()
+    assert not Program.objects.filter(applications_open__isnull=False).exists()
+    # Organization-type fit notes for the four kinds the seed describes.
+    noted = OrganizationType.objects.exclude(good_fit_for="")
+    assert set(noted.values_list("slug", flat=True)) == {
+        "frontier-lab",
+        "safety-nonprofit",
+        "academic-group",
+        "evaluations-org",
+    }
+    # Every demo role names a way in.
+    assert not roles_without_a_way_in(Role.objects.published()).exists()

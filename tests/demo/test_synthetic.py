@@ -6,11 +6,30 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from taggit.models import TaggedItem
 
-from careers.models import Program, Qualification, Role, RoleDuty, RoleFAQ
+from careers.models import (
+    Background,
+    BackgroundContribution,
+    BackgroundRoleFit,
+    Program,
+    Qualification,
+    Role,
+    RoleDuty,
+    RoleFAQ,
+)
 from core import cache as page_cache
 from core.models import Status
 from demo.management.commands import generate_synthetic_content as gen
-from guides.models import AgendaApproach, FailureMode, Guide, GuideStep, Paper, ResearchAgenda
+from guides.models import (
+    AgendaApproach,
+    AgendaQuickProject,
+    Crux,
+    CruxPosition,
+    FailureMode,
+    Guide,
+    GuideStep,
+    Paper,
+    ResearchAgenda,
+)
 from organizations.models import Organization
 from search.models import SearchEntry
 from tests import factories
@@ -26,6 +45,8 @@ MODELS = {
     "agendas": ResearchAgenda,
     "failure_modes": FailureMode,
     "guides": Guide,
+    "backgrounds": Background,
+    "cruxes": Crux,
 }
 
 
@@ -85,6 +106,29 @@ def test_tiny_scale_has_the_right_proportions_relations_and_tags():
 
     # The search index was rebuilt (bulk_create sends no signals).
     assert SearchEntry.objects.count() == sum(sizes[key] for key in MODELS)
+
+
+def test_the_new_fields_and_types_of_issue_14_are_filled():
+    generate()
+    sizes = gen.scaled(SCALE)
+    agendas = synthetic(ResearchAgenda)
+    assert agendas.exclude(theory_of_change="").exists()
+    assert agendas.filter(fte_min__isnull=False).exists()
+    assert agendas.filter(fte_min__isnull=True).exists()  # "not known" is covered too
+    assert ResearchAgenda.problems.through.objects.exists()
+    assert AgendaQuickProject.objects.count() == sizes["agendas"] * gen.QUICK_PROJECTS_PER_AGENDA
+    programs = synthetic(Program)
+    assert programs.filter(applications_open__isnull=False).exists()
+    assert programs.filter(hours_per_week__isnull=False).exists()
+    assert Program.career_stages.through.objects.exists()
+    assert BackgroundContribution.objects.count() == (
+        sizes["backgrounds"] * gen.CONTRIBUTIONS_PER_BACKGROUND
+    )
+    assert BackgroundRoleFit.objects.count() >= sizes["backgrounds"]
+    assert CruxPosition.objects.count() == sizes["cruxes"] * gen.POSITIONS_PER_CRUX
+    # Lineage never loops: every chain of parents ends.
+    for agenda in agendas.exclude(parent=None):
+        assert agenda.lineage_errors() == {}
 
 
 def test_pages_render_with_synthetic_content(client):
