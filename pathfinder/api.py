@@ -14,21 +14,21 @@ from .plan import plan_from_request
 from .serialize import plan_data
 
 
-class ReasonSerializer(serializers.Serializer):
+class PlanReasonSerializer(serializers.Serializer):
     rule = serializers.CharField(help_text="The rule that found it (see How this works).")
     points = serializers.IntegerField()
     text = serializers.CharField()
 
 
-class ScoredAgendaSerializer(serializers.Serializer):
+class PlanScoredAgendaSerializer(serializers.Serializer):
     slug = serializers.CharField()
     name = serializers.CharField()
     url = serializers.URLField()
     score = serializers.IntegerField(help_text="The sum of the reasons' points.")
-    reasons = ReasonSerializer(many=True)
+    reasons = PlanReasonSerializer(many=True)
 
 
-class ScoredRoleSerializer(ScoredAgendaSerializer):
+class PlanScoredRoleSerializer(PlanScoredAgendaSerializer):
     salary = serializers.CharField(allow_null=True, help_text="null when not known.")
 
 
@@ -44,17 +44,17 @@ class PlanProgramSerializer(serializers.Serializer):
     not_known = serializers.ListField(child=serializers.CharField())
 
 
-class QuickProjectSerializer(serializers.Serializer):
+class PlanQuickProjectSerializer(serializers.Serializer):
     title = serializers.CharField()
     weeks = serializers.CharField(allow_null=True)
 
 
-class AgendaProjectsSerializer(serializers.Serializer):
+class PlanAgendaProjectsSerializer(serializers.Serializer):
     agenda = serializers.CharField()
-    projects = QuickProjectSerializer(many=True)
+    projects = PlanQuickProjectSerializer(many=True)
 
 
-class OrgTypeSerializer(serializers.Serializer):
+class PlanOrgTypeSerializer(serializers.Serializer):
     slug = serializers.CharField()
     name = serializers.CharField()
     pros = serializers.ListField(child=serializers.CharField())
@@ -63,7 +63,7 @@ class OrgTypeSerializer(serializers.Serializer):
     reasons = serializers.ListField(child=serializers.CharField())
 
 
-class PositionSerializer(serializers.Serializer):
+class PlanPositionSerializer(serializers.Serializer):
     stance = serializers.CharField()
     arguments = serializers.CharField(help_text="Markdown.")
     yours = serializers.BooleanField(help_text="Whether your answers take this position.")
@@ -74,23 +74,23 @@ class PlanCruxSerializer(serializers.Serializer):
     question = serializers.CharField()
     url = serializers.URLField()
     reasons = serializers.ListField(child=serializers.CharField())
-    positions = PositionSerializer(many=True)
+    positions = PlanPositionSerializer(many=True)
 
 
-class StepSerializer(serializers.Serializer):
+class PlanStepSerializer(serializers.Serializer):
     title = serializers.CharField()
     minutes = serializers.IntegerField()
     guide = serializers.CharField()
     url = serializers.URLField()
 
 
-class ReadingPathSerializer(serializers.Serializer):
-    steps = StepSerializer(many=True)
+class PlanReadingPathSerializer(serializers.Serializer):
+    steps = PlanStepSerializer(many=True)
     total_minutes = serializers.IntegerField()
     weeks = serializers.IntegerField(allow_null=True, help_text="null without hours per week.")
 
 
-class AnswersSerializer(serializers.Serializer):
+class PlanAnswersSerializer(serializers.Serializer):
     backgrounds = serializers.ListField(child=serializers.CharField())
     bets = serializers.ListField(child=serializers.CharField())
     concerns = serializers.ListField(child=serializers.CharField())
@@ -103,15 +103,15 @@ class AnswersSerializer(serializers.Serializer):
 
 
 class PlanSerializer(serializers.Serializer):
-    answers = AnswersSerializer()
-    agendas = ScoredAgendaSerializer(many=True)
-    roles = ScoredRoleSerializer(many=True)
+    answers = PlanAnswersSerializer()
+    agendas = PlanScoredAgendaSerializer(many=True)
+    roles = PlanScoredRoleSerializer(many=True)
     programs = PlanProgramSerializer(many=True)
     programs_you_cannot_apply_to = PlanProgramSerializer(many=True)
-    quick_projects = AgendaProjectsSerializer(many=True)
-    organization_types = OrgTypeSerializer(many=True)
+    quick_projects = PlanAgendaProjectsSerializer(many=True)
+    organization_types = PlanOrgTypeSerializer(many=True)
     cruxes = PlanCruxSerializer(many=True)
-    reading_path = ReadingPathSerializer()
+    reading_path = PlanReadingPathSerializer()
 
 
 def _slugs(name, description):
