@@ -137,13 +137,14 @@ class ProgramOrdering(django_filters.OrderingFilter):
 
 
 class ProgramFilter(django_filters.FilterSet):
-    """The listing's filters. The base queryset must carry ``application_state``
-    (``Program.objects.with_application_status()``) for ``status``."""
+    """The listing's filters (also the API's, exports' and feeds'). ``status`` is
+    computed from the application window (``with_application_status()``, added
+    here when the queryset does not carry it yet)."""
 
     status = django_filters.ChoiceFilter(
         label="Applications",
         choices=ApplicationStatus.choices,
-        field_name="application_state",
+        method="filter_status",
         empty_label="Any time",
     )
     stage = django_filters.ModelChoiceFilter(
@@ -176,6 +177,13 @@ class ProgramFilter(django_filters.FilterSet):
     class Meta:
         model = Program
         fields = ["status", "stage", "kind", "format", "cost", "hours", "cadence"]
+
+    def filter_status(self, queryset, name, value):
+        if not value:
+            return queryset
+        if "application_state" not in queryset.query.annotations:
+            queryset = queryset.with_application_status()
+        return queryset.filter(application_state=value)
 
     def filter_stage(self, queryset, name, value):
         if not value:

@@ -111,6 +111,11 @@ def role_post(role_or_none, category, duties=("Do research",), **overrides):
     return data
 
 
+def without_way_in_section(html):
+    """The review dashboard without its "Roles with no way in" section (careers)."""
+    return re.sub(r'<div class="module [^"]*way-in-review">.*?</div>', "", html, flags=re.S)
+
+
 def form_errors(response):
     assert response.status_code == 200, response.status_code
     context = response.context
@@ -529,11 +534,15 @@ def test_review_dashboard_lists_records_not_reviewed_for_n_months(editor_client)
     )
     never = factories.PaperFactory(name="Never reviewed paper", last_reviewed=None)
     fresh = factories.RoleFactory(name="Fresh role", last_reviewed=today)
+    # (The "Roles with no way in" section lists every role here, reviewed or not:
+    # issue 14.)
     html = editor_client.get(reverse("admin:editorial_review")).content.decode()
+    html = without_way_in_section(html)
     assert stale.name in html and never.name in html
     assert fresh.name not in html
     # A longer window drops the stale record too.
     html = editor_client.get(reverse("admin:editorial_review") + "?months=24").content.decode()
+    html = without_way_in_section(html)
     assert stale.name not in html and never.name in html
     # Nonsense is ignored, not a 500.
     assert editor_client.get(reverse("admin:editorial_review") + "?months=abc").status_code == 200

@@ -20,6 +20,7 @@ from core.models import Status
 from guides.models import Paper
 from search import query as search
 from search.models import SearchEntry
+from tests.careers.factories import BackgroundFactory
 from tests.factories import (
     AgendaApproachFactory,
     FailureModeFactory,
@@ -32,6 +33,7 @@ from tests.factories import (
     RoleDutyFactory,
     RoleFactory,
 )
+from tests.guides.factories import CruxFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -147,7 +149,19 @@ def test_every_record_type_is_indexed_with_its_label():
     ProgramFactory(name="Zephyr program")
     FailureModeFactory(name="Zephyr failure mode")
     GuideFactory(name="Zephyr guide")
-    covered = {"role", "agenda", "organization", "paper", "program", "failure-mode", "guide"}
+    BackgroundFactory(name="Zephyr background")
+    CruxFactory(name="Zephyr crux?")
+    covered = {
+        "role",
+        "agenda",
+        "organization",
+        "paper",
+        "program",
+        "failure-mode",
+        "guide",
+        "background",
+        "crux",
+    }
     results = search.search("zephyr")
     assert results.counts == dict.fromkeys(covered, 1)
     assert set(registry.slugs()) - covered == {"gadget"}  # the tests' own type, searched apart
