@@ -82,7 +82,7 @@ INSTALLED_APPS = [
     "csp",
     "axes",
     # The project's apps, kernel first (docs/architecture.md):
-    # core ← links, editorial ← content apps ← search, opendata, feedback ← demo.
+    # core ← links, editorial ← content apps ← search, opendata, feedback ← pathfinder ← demo.
     "core",
     "links",
     "editorial",
@@ -91,6 +91,8 @@ INSTALLED_APPS = [
     "careers",
     "search",
     "opendata",
+    # Before feedback: its link on agenda and role pages comes before the feedback forms.
+    "pathfinder",
     "feedback",
     "demo",
 ]

@@ -30,6 +30,8 @@ urlpatterns = [
     path("", include("opendata.urls")),
     # Reader feedback: the forms on every record page post here; editors see it in the admin.
     path("feedback/", include("feedback.urls")),
+    # The decision page: /find-your-direction/ (its JSON is /api/v1/plan/).
+    path("", include("pathfinder.urls")),
     path("", include("organizations.urls")),
     path("", include("careers.urls")),
     path("", include("guides.urls")),

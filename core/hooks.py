@@ -29,6 +29,9 @@ Hooks used by the project:
 * ``site_search_url() -> str`` — the search page the header's form sends to.
 * ``site_search_suggest() -> dict`` — type-ahead for the header's search box:
   ``{"url": JSON endpoint, "script": static path}`` (progressive enhancement).
+* ``home_actions(request) -> [(label, url)]`` — more calls to action in the
+  home page's hero, after the record types' own (``core.views.HomeView``), e.g.
+  the decision page.
 * ``api_routes() -> [(prefix, viewset, basename)]`` — extra API endpoints
   (``opendata.api.urls``), e.g. the organization types.
 * ``csrf_failure(request, reason) -> HttpResponse | None`` — a chance to answer a

@@ -157,6 +157,12 @@ class HomeView(TemplateView):
                 (rt.home_action, reverse(rt.list_url_name))
                 for rt in registry.record_types(order="home_order")
                 if rt.home_action
+            ]
+            # …and the ones apps above the kernel add (hook ``home_actions``).
+            + [
+                action
+                for extra in hooks.run("home_actions", request=self.request)
+                for action in extra
             ],
             # Structured data only: a one-item trail is not worth showing on the page.
             home_breadcrumbs=[("Home", "/")],

@@ -15,7 +15,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from taggit.models import Tag
 
-from careers.models import Background, Program, Role
+from careers.models import Background, CareerStage, Program, Role
 from guides.models import Crux, FailureMode, Guide, Paper, ResearchAgenda
 from organizations.models import Organization
 
@@ -97,8 +97,25 @@ def page_urls() -> dict[str, str]:
         "guide list": "/guides/",
         "guide detail": first(Guide).get_absolute_url(),
         "site feed": "/feed.atom",
+        "decision page start": "/find-your-direction/",
+        "decision page plan": "/find-your-direction/?" + plan_query(),
         "sitemap": "/sitemap.xml",
     }
+
+
+def plan_query() -> str:
+    """Answers that match something at both sizes: the first of each kind of choice."""
+    query = ["hours=10", "where=online", "paid=on"]
+    background = first(Background)
+    bet = ResearchAgenda.objects.published().exclude(if_you_believe="").order_by("pk").first()
+    mode = first(FailureMode)
+    career = CareerStage.objects.order_by("pk").first()
+    for name, record in (("background", background), ("bet", bet), ("concern", mode)):
+        if record is not None:
+            query.append(f"{name}={record.slug}")
+    if career is not None:
+        query.append(f"career={career.slug}")
+    return "&".join(query)
 
 
 def query_counts(scale: float, flush: bool) -> dict[str, int]:

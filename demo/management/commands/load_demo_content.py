@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import models, transaction
 
@@ -221,6 +222,10 @@ class Command(BaseCommand):
                 transaction.set_rollback(True)
 
         self._report(path, dry_run=options["dry_run"])
+        if not options["dry_run"] and path == DEMO_DIR:
+            # The decision page's reader stages and timelines name guide steps and
+            # crux positions loaded above (pathfinder/content/).
+            call_command("load_pathfinder_content", verbosity=options.get("verbosity", 1))
 
     # -- reading and validation ---------------------------------------------
 
