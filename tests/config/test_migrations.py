@@ -66,6 +66,18 @@ REVIEWED_CASCADES = {
     ("careers", "rolepathwayitem", "guide"),
     ("guides", "agendaapproach", "agenda"),
     ("guides", "guidestep", "guide"),
+    # Issue 14: child rows of their record (quick projects, crux positions, contributions)…
+    ("guides", "agendaquickproject", "agenda"),
+    ("guides", "cruxposition", "crux"),
+    ("careers", "backgroundcontribution", "background"),
+    # …and a background's fits: a link with its one-line reason, meaningless without either end
+    # (like a pathway item); the admin's delete confirmation lists them.
+    ("careers", "backgroundagendafit", "background"),
+    ("careers", "backgroundagendafit", "agenda"),
+    ("careers", "backgroundrolefit", "background"),
+    ("careers", "backgroundrolefit", "role"),
+    ("careers", "backgroundprogramfit", "background"),
+    ("careers", "backgroundprogramfit", "program"),
 }
 
 
