@@ -151,6 +151,7 @@ class ProgramFilter(django_filters.FilterSet):
         label="Career stage",
         queryset=CareerStage.objects.all(),
         to_field_name="slug",
+        field_name="career_stages",  # for the API schema: a slug of a career stage
         method="filter_stage",
         empty_label="Any stage",
     )
