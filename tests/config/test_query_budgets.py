@@ -34,7 +34,6 @@ NOT_YET = {
     "organization list": 13,  # facet counts: one aggregate per facet
     "organization list filtered": 14,
     "organization list by agenda": 14,
-    "sitemap": 19,  # Django's sitemap: a count and a page per record type
 }
 
 
