@@ -4,7 +4,14 @@ from django.db.models import Count, Prefetch
 from django.urls import reverse
 from django.views.generic import DetailView, ListView
 
-from core.facets import FilteredListView, build_facet, count_by, queryset_without
+from core.facets import (
+    FilteredListView,
+    build_facet,
+    count_by,
+    count_part,
+    queryset_without,
+    run_counts,
+)
 from core.markdown import markdown_to_text
 from core.views import BreadcrumbMixin, RecordPageMixin, SafePaginator, SlugHistoryRedirectMixin
 from guides.models import ResearchAgenda
@@ -228,7 +235,8 @@ class ProgramListView(FilteredListView):
     deadline.
 
     Queries (constant): one to validate a stage, the career stages (facet
-    options), seven facet counts, one count, one page, the page's career stages.
+    options), the facet counts (two: the hours bands, and every other facet's
+    together), one count, one page, the page's career stages.
     """
 
     template_name = "careers/program_list.html"
@@ -258,35 +266,29 @@ class ProgramListView(FilteredListView):
         hours_counts = queryset_without(filterset, "hours").aggregate(
             **{slug: Count("pk", filter=hours_band_q(slug)) for slug, _label in HOURS_BAND_CHOICES}
         )
+        single = [
+            ("kind", "Kind", Program.Kind.choices),
+            ("format", "Format", Program.Format.choices),
+            ("cost", "Cost", Program.Cost.choices),
+        ]
+        # Every facet's counts but the hours bands' in one query.
+        status_counts, stage_counts, cadence_counts, *single_counts = run_counts(
+            [
+                count_part(queryset_without(filterset, "status"), "application_state"),
+                count_part(queryset_without(filterset, "stage"), "career_stages__slug"),
+                count_part(queryset_without(filterset, "cadence"), "cadence"),
+                *(count_part(queryset_without(filterset, name), name) for name, *_rest in single),
+            ]
+        )
         facets = [
             build_facet(
-                request,
-                "status",
-                "Applications",
-                ApplicationStatus.choices,
-                count_by(queryset_without(filterset, "status"), "application_state"),
+                request, "status", "Applications", ApplicationStatus.choices, status_counts
             ),
-            build_facet(
-                request,
-                "stage",
-                "Career stage",
-                stages,
-                count_by(queryset_without(filterset, "stage"), "career_stages__slug"),
-            ),
+            build_facet(request, "stage", "Career stage", stages, stage_counts),
         ]
         facets += [
-            build_facet(
-                request,
-                name,
-                label,
-                choices,
-                count_by(queryset_without(filterset, name), name),
-            )
-            for name, label, choices in [
-                ("kind", "Kind", Program.Kind.choices),
-                ("format", "Format", Program.Format.choices),
-                ("cost", "Cost", Program.Cost.choices),
-            ]
+            build_facet(request, name, label, choices, counts)
+            for (name, label, choices), counts in zip(single, single_counts, strict=True)
         ]
         facets.append(
             build_facet(request, "hours", "Hours a week", HOURS_BAND_CHOICES, hours_counts)
@@ -297,7 +299,7 @@ class ProgramListView(FilteredListView):
                 "cadence",
                 "Cadence",
                 Program.Cadence.choices,
-                count_by(queryset_without(filterset, "cadence"), "cadence"),
+                cadence_counts,
             )
         )
         return facets

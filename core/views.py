@@ -8,8 +8,8 @@
   record type (``core.registry``), in ``home_order``.
 """
 
-from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.contrib.contenttypes.models import ContentType
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db.models import Count, Q, Value
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.urls import reverse
