@@ -124,10 +124,11 @@ class RoleDetailView(
     """A role with every section; related records are published ones only.
 
     Queries (constant): the role with its category; duties, qualifications,
-    FAQ, agendas, hiring organizations, programs, related roles, employer
-    types and tags (one each); more roles in the category (one); "How to get
-    there" (five); "What links here" (one per linking record type but
-    backgrounds, which "How to get there" lists).
+    FAQ, agendas, hiring organizations, related roles, employer types and
+    tags (one each); more roles in the category (one); "How to get there"
+    (five, one of them the programs the page lists, ``role.programs``);
+    "What links here" (one per linking record type but backgrounds, which
+    "How to get there" lists).
     An old slug answers with a 301 to the current page.
     """
 
@@ -150,10 +151,6 @@ class RoleDetailView(
                 Prefetch(
                     "hiring_organizations",
                     queryset=Organization.objects.published().select_related("type"),
-                ),
-                Prefetch(
-                    "programs",
-                    queryset=Program.objects.published().order_by("name"),
                 ),
                 Prefetch(
                     "related_roles",
