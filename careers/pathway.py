@@ -4,7 +4,8 @@
 
 * the guides whose steps are on the role's research agendas (or name the role),
 * the papers on the role's research agendas (at most ``PAPER_LIMIT``),
-* the programs that lead into the role,
+* the programs that lead into the role (loaded with ``role.programs``, the
+  published ones by name, whose prefetch cache it fills),
 
 ordered introductory first — guides count as introductory, programs as
 intermediate, papers by their ``level`` — with the total reading time (papers'
@@ -23,6 +24,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Case, IntegerField, Q, Sum, Value, When
 
+from core.prefetch import prefetch_together
 from guides.models import Guide, GuideStep, Level, Paper, ResearchAgenda
 
 from .models import Background, BackgroundRoleFit, Program, RolePathwayItem
@@ -134,12 +136,15 @@ def role_pathway(role) -> Pathway:
 
     agendas = ResearchAgenda.objects.published().filter(roles=role).values("pk")
 
-    programs = (
-        Program.objects.published()
-        .filter(Q(pk__in=role.programs.values("pk")) | Q(pk__in=list(chosen["program"])))
-        .exclude(pk__in=hidden["program"])
-        .order_by("name", "pk")
+    # The programs that lead into the role (its ``programs``, whose prefetch cache
+    # this fills: the page lists them too) and those editors chose: one query.
+    found = prefetch_together(
+        role,
+        Program.objects.published().order_by("name", "pk"),
+        ("programs",),
+        path=Q(pk__in=role.programs.values("pk")) | Q(pk__in=list(chosen["program"])),
     )
+    programs = [program for program in found["path"] if program.pk not in hidden["program"]]
 
     paper_level = Case(
         *(When(level=level, then=Value(rank)) for level, rank in LEVEL_RANK.items()),

@@ -4,7 +4,14 @@ from django.db.models import Count, Prefetch
 from django.urls import reverse
 from django.views.generic import DetailView, ListView
 
-from core.facets import FilteredListView, build_facet, count_by, queryset_without
+from core.facets import (
+    FilteredListView,
+    build_facet,
+    count_by,
+    count_part,
+    queryset_without,
+    run_counts,
+)
 from core.markdown import markdown_to_text
 from core.views import BreadcrumbMixin, RecordPageMixin, SafePaginator, SlugHistoryRedirectMixin
 from guides.models import ResearchAgenda
@@ -127,10 +134,11 @@ class RoleDetailView(
     """A role with every section; related records are published ones only.
 
     Queries (constant): the role with its category; duties, qualifications,
-    FAQ, agendas, hiring organizations, programs, related roles, employer
-    types and tags (one each); more roles in the category (one); "How to get
-    there" (five); "What links here" (one per linking record type but
-    backgrounds, which "How to get there" lists).
+    FAQ, agendas, hiring organizations, related roles, employer types and
+    tags (one each); more roles in the category (one); "How to get there"
+    (five, one of them the programs the page lists, ``role.programs``);
+    "What links here" (one per linking record type but backgrounds, which
+    "How to get there" lists).
     An old slug answers with a 301 to the current page.
     """
 
@@ -153,10 +161,6 @@ class RoleDetailView(
                 Prefetch(
                     "hiring_organizations",
                     queryset=Organization.objects.published().select_related("type"),
-                ),
-                Prefetch(
-                    "programs",
-                    queryset=Program.objects.published().order_by("name"),
                 ),
                 Prefetch(
                     "related_roles",
@@ -247,7 +251,8 @@ class ProgramListView(FilteredListView):
     deadline.
 
     Queries (constant): one to validate a stage, the career stages (facet
-    options), seven facet counts, one count, one page, the page's career stages.
+    options), the facet counts (two: the hours bands, and every other facet's
+    together), one count, one page, the page's career stages.
     """
 
     template_name = "careers/program_list.html"
@@ -282,35 +287,29 @@ class ProgramListView(FilteredListView):
         hours_counts = queryset_without(filterset, "hours").aggregate(
             **{slug: Count("pk", filter=hours_band_q(slug)) for slug, _label in HOURS_BAND_CHOICES}
         )
+        single = [
+            ("kind", "Kind", Program.Kind.choices),
+            ("format", "Format", Program.Format.choices),
+            ("cost", "Cost", Program.Cost.choices),
+        ]
+        # Every facet's counts but the hours bands' in one query.
+        status_counts, stage_counts, cadence_counts, *single_counts = run_counts(
+            [
+                count_part(queryset_without(filterset, "status"), "application_state"),
+                count_part(queryset_without(filterset, "stage"), "career_stages__slug"),
+                count_part(queryset_without(filterset, "cadence"), "cadence"),
+                *(count_part(queryset_without(filterset, name), name) for name, *_rest in single),
+            ]
+        )
         facets = [
             build_facet(
-                request,
-                "status",
-                "Applications",
-                ApplicationStatus.choices,
-                count_by(queryset_without(filterset, "status"), "application_state"),
+                request, "status", "Applications", ApplicationStatus.choices, status_counts
             ),
-            build_facet(
-                request,
-                "stage",
-                "Career stage",
-                stages,
-                count_by(queryset_without(filterset, "stage"), "career_stages__slug"),
-            ),
+            build_facet(request, "stage", "Career stage", stages, stage_counts),
         ]
         facets += [
-            build_facet(
-                request,
-                name,
-                label,
-                choices,
-                count_by(queryset_without(filterset, name), name),
-            )
-            for name, label, choices in [
-                ("kind", "Kind", Program.Kind.choices),
-                ("format", "Format", Program.Format.choices),
-                ("cost", "Cost", Program.Cost.choices),
-            ]
+            build_facet(request, name, label, choices, counts)
+            for (name, label, choices), counts in zip(single, single_counts, strict=True)
         ]
         facets.append(
             build_facet(request, "hours", "Hours a week", HOURS_BAND_CHOICES, hours_counts)
@@ -321,7 +320,7 @@ class ProgramListView(FilteredListView):
                 "cadence",
                 "Cadence",
                 Program.Cadence.choices,
-                count_by(queryset_without(filterset, "cadence"), "cadence"),
+                cadence_counts,
             )
         )
         return facets

@@ -17,7 +17,8 @@ to count over the results of every *other* active filter.
 from dataclasses import dataclass, field
 
 from django.core.exceptions import FieldDoesNotExist
-from django.db.models import Count
+from django.db.models import CharField, Count, F, Value
+from django.db.models.functions import Cast
 from django.views.generic import ListView
 
 from .views import BreadcrumbMixin, SafePaginator
@@ -119,6 +120,65 @@ def count_by(queryset, lookup: str) -> dict[str, int]:
     return {str(row[lookup]): row["n"] for row in rows if row[lookup] not in (None, "")}
 
 
+def count_part(queryset, lookup) -> "CountPart":
+    """What ``count_by(queryset, lookup)`` counts, to run with others in ``run_counts``.
+
+    ``lookup`` is a field path (``type__slug``) or an expression giving each
+    record's value (e.g. a ``Case``).
+    """
+    queryset = queryset.order_by()
+    if isinstance(lookup, str):
+        distinct = _crosses_many(queryset.model, lookup) or len(queryset.query.alias_map) > 1
+        value = F(lookup)
+    else:
+        distinct = len(queryset.query.alias_map) > 1
+        value = lookup
+    rows = (
+        queryset.annotate(_value=Cast(value, CharField()))
+        .values("_value")
+        .annotate(_n=Count("pk", distinct=distinct))
+    )
+    return CountPart(rows, str)
+
+
+def related_counts_part(queryset, relation: str, published) -> "CountPart":
+    """What ``related_counts`` counts, to run with others in ``run_counts``."""
+    through, own, other = _m2m_columns(queryset.model, relation)
+    rows = (
+        through.objects.filter(
+            **{f"{own}__in": queryset.order_by().values("pk")},
+            **{f"{other}__in": published.order_by().values("pk")},
+        )
+        .annotate(_value=Cast(other, CharField()))
+        .values("_value")
+        .annotate(_n=Count("pk"))
+    )
+    return CountPart(rows, int)
+
+
+@dataclass
+class CountPart:
+    rows: object  # a values queryset: ``_value`` (text) and ``_n``
+    key: type  # what a value becomes in the result (``str``, ``int``)
+
+
+def run_counts(parts: list[CountPart]) -> list[dict]:
+    """Every part's ``{value: count}`` (as ``count_by`` / ``related_counts`` give
+    them) from **one** query: a ``UNION ALL`` of the parts' ``GROUP BY``s."""
+    if not parts:
+        return []
+    queries = [
+        part.rows.annotate(_part=Value(index)).values_list("_part", "_value", "_n")
+        for index, part in enumerate(parts)
+    ]
+    union = queries[0].union(*queries[1:], all=True) if len(queries) > 1 else queries[0]
+    results: list[dict] = [{} for _part in parts]
+    for index, value, n in union:
+        if value not in (None, ""):
+            results[index][parts[index].key(value)] = n
+    return results
+
+
 def _crosses_many(model, lookup: str) -> bool:
     """Whether following ``lookup`` (``type__slug``) can give one record several rows."""
     for part in lookup.split("__"):
@@ -180,14 +240,17 @@ def related_facet(
     selected=None,
     order_by=("name",),
     limit=FACET_OPTION_LIMIT,
+    counts=None,
 ) -> Facet:
     """A facet over a many-to-many relation with thousands of possible options.
 
     Two queries whatever the size: the counts (``related_counts``), then slug
     and name of the ``limit`` largest options (and the ``selected`` record) —
-    never the names of every related record.
+    never the names of every related record. Pass ``counts`` when they were
+    counted already (``related_counts_part`` in ``run_counts``).
     """
-    counts = related_counts(queryset, relation, published)
+    if counts is None:
+        counts = related_counts(queryset, relation, published)
     keep = sorted(counts, key=lambda pk: -counts[pk])[:limit] if limit else list(counts)
     hidden = len(counts) - len(keep)
     if selected is not None and selected.pk not in keep:

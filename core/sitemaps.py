@@ -1,10 +1,10 @@
 """``/sitemap.xml`` building blocks and ``/robots.txt``.
 
 The sitemap lists the home page, every listing page and every *published*
-detail page — one ``RecordSitemap`` per registered record type
+detail page — one ``RecordSitemap`` over every registered record type
 (``core.registry``), each built from ``published()`` — with the record's
-``updated`` time as ``lastmod``. Two queries per record type (a count and the
-rows), whatever the number of records. URLs use ``SITE_URL`` when it is set, so
+``updated`` time as ``lastmod``. One query for the whole sitemap, whatever the
+number of records and of types. URLs use ``SITE_URL`` when it is set, so
 a proxy's host name never leaks into them.
 
 ``config.urls`` composes the sitemap: ``build_sitemaps(pages=…)`` with the
@@ -15,11 +15,13 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
+from django.db.models import F, Value
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from . import registry
+from .cards import partial_record
 from .seo import absolute_url
 
 
@@ -55,31 +57,49 @@ class PagesSitemap(SiteURLSitemap):
 
 
 class RecordSitemap(SiteURLSitemap):
-    """The published records of one type; ``lastmod`` is the record's ``updated``."""
+    """The published records of ``models``, type after type, each by ``pk``;
+    ``lastmod`` is the record's ``updated``.
+
+    One query for every type together (a ``UNION ALL`` of ``pk``, ``slug`` and
+    ``updated``); the items are a list, so the paginator counts them without
+    another query.
+    """
 
     changefreq = "weekly"
     priority = 0.6
-    model = None
 
-    def __init__(self, model):
-        self.model = model
+    def __init__(self, *models):
+        self.models = models
 
     def items(self):
-        return self.model.objects.published().order_by("pk").only("pk", "slug", "updated")
+        parts = [
+            model.objects.published()
+            .order_by()
+            .annotate(_group=Value(index), _pk=F("pk"), _slug=F("slug"), _updated=F("updated"))
+            .values_list("_group", "_pk", "_slug", "_updated")
+            for index, model in enumerate(self.models)
+        ]
+        if not parts:
+            return []
+        rows = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
+        models = self.models
+        return [
+            partial_record(models[group], {"id": pk, "slug": slug, "updated": updated})
+            for group, pk, slug, updated in rows.order_by("_group", "_pk")
+        ]
 
     def lastmod(self, item):
         return item.updated
 
 
 def build_sitemaps(pages=()) -> dict[str, Sitemap]:
-    """``{"listings": …, <record type slug>: …}`` for every registered record type.
-
-    Built when the URLconf is imported, after every app has registered its types.
-    """
-    sitemaps: dict[str, Sitemap] = {"listings": PagesSitemap(pages)}
-    for record_type in registry.record_types():
-        sitemaps[record_type.slug] = RecordSitemap(record_type.model)
-    return sitemaps
+    """``{"listings": …, "records": …}``: every registered record type's published
+    records in one section (one query). Built when the URLconf is imported,
+    after every app has registered its types."""
+    return {
+        "listings": PagesSitemap(pages),
+        "records": RecordSitemap(*(rt.model for rt in registry.record_types())),
+    }
 
 
 @require_GET

@@ -8,14 +8,16 @@
   record type (``core.registry``), in ``home_order``.
 """
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
-from django.db.models import Count, Value
+from django.db.models import Count, Q, Value
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.urls import reverse
 from django.views.generic import TemplateView
 from taggit.models import Tag
 
 from . import dependencies, hooks, registry
+from .cards import card_records, card_union
 
 
 class SafePaginator(Paginator):
@@ -195,30 +197,33 @@ def _published_counts(models) -> dict[int, int]:
 
 
 def _recently_updated(types, limit: int) -> list:
-    """The ``limit`` published records updated last, across ``types``: each type's
-    ``limit`` latest (one query per type, whatever the data), merged."""
-    recent = []
-    for model, _heading, _url, related in types:
-        published = model.objects.published().select_related(*related)
-        recent.extend(published.order_by("-updated")[:limit])
-    recent.sort(key=lambda record: record.updated, reverse=True)
-    return recent[:limit]
+    """The ``limit`` published records updated last, across ``types`` — one query
+    (a ``UNION ALL`` of every type's cards, newest first), whatever the data."""
+    models = [model for model, *_rest in types]
+    union = card_union([model.objects.published() for model in models])
+    if union is None:
+        return []
+    rows = union.order_by("-_updated", "_group", "-_id")[:limit]
+    return [record for _group, record in card_records(rows, models)]
 
 
-def published_tag_counts():
-    """``{tag_id: number of published records}`` over every type — one query per type."""
-    counts: dict[int, int] = {}
+def published_tags():
+    """Every tag on at least one published record, by name, with ``record_count``:
+    one query (taggings counted per tag, limited to the published records of
+    every type; a record has a tag at most once). The page depends on the
+    listing of every type, as when each type was counted on its own."""
+    condition = Q()
     for model, *_rest in record_types():
-        rows = (
-            model.objects.published()
-            .filter(tags__isnull=False)
-            .order_by()
-            .values("tags__id")
-            .annotate(n=Count("pk", distinct=True))
+        dependencies.depends_on(dependencies.listing_key(model))
+        condition |= Q(
+            taggit_taggeditem_items__content_type=ContentType.objects.get_for_model(model),
+            taggit_taggeditem_items__object_id__in=model.objects.published().values("pk"),
         )
-        for row in rows:
-            counts[row["tags__id"]] = counts.get(row["tags__id"], 0) + row["n"]
-    return counts
+    return (
+        Tag.objects.annotate(record_count=Count("taggit_taggeditem_items", filter=condition))
+        .filter(record_count__gt=0)
+        .order_by("name")
+    )
 
 
 class TagListView(BreadcrumbMixin, TemplateView):
@@ -231,11 +236,7 @@ class TagListView(BreadcrumbMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        counts = published_tag_counts()
-        tags = list(Tag.objects.filter(pk__in=counts).order_by("name")) if counts else []
-        for tag in tags:
-            tag.record_count = counts[tag.pk]
-        context["tags"] = tags
+        context["tags"] = list(published_tags())
         return context
 
 
@@ -254,16 +255,7 @@ class TagDetailView(BreadcrumbMixin, TemplateView):
         self.tag = Tag.objects.filter(slug=self.kwargs["slug"]).first()
         if self.tag is None:
             raise Http404("No such tag.")
-        groups = []
-        for model, heading, url, related in record_types():
-            records = list(
-                model.objects.published()
-                .filter(tags__slug=self.tag.slug)
-                .select_related(*related)
-                .distinct()
-            )
-            if records:
-                groups.append({"heading": heading, "url": url, "records": records})
+        groups = self.tagged_groups()
         if not groups:
             # A tag used only on drafts is not shown (nor its name leaked).
             raise Http404("No published records with this tag.")
@@ -274,3 +266,21 @@ class TagDetailView(BreadcrumbMixin, TemplateView):
             total=sum(len(group["records"]) for group in groups),
         )
         return context
+
+    def tagged_groups(self) -> list[dict]:
+        """``[{heading, url, records}]`` of the types with published records with
+        this tag, each in its model's order — one query for every type together."""
+        types = record_types()
+        models = [model for model, *_rest in types]
+        union = card_union(
+            [model.objects.published().filter(tags=self.tag) for model in models], ranked=True
+        )
+        rows = union.order_by("_group", "_rank") if len(models) > 1 else union
+        grouped: dict[int, list] = {}
+        for group, record in card_records(rows, models):
+            grouped.setdefault(group, []).append(record)
+        return [
+            {"heading": heading, "url": url, "records": grouped[index]}
+            for index, (_model, heading, url, _related) in enumerate(types)
+            if index in grouped
+        ]

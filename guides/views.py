@@ -6,7 +6,7 @@ through a ``Prefetch``, so a draft never leaks through a link and every page
 runs a fixed number of queries whatever the size of the data.
 """
 
-from django.db.models import Count, F, Prefetch, Sum
+from django.db.models import Count, F, Prefetch, Q, Sum
 from django.shortcuts import get_object_or_404
 from django.urls import reverse, reverse_lazy
 from django.views.generic import DetailView, ListView
@@ -20,6 +20,7 @@ from core.facets import (
     related_facet,
 )
 from core.markdown import markdown_to_text
+from core.prefetch import prefetch_together
 from core.seo import absolute_url
 from core.views import BreadcrumbMixin, RecordPageMixin, SafePaginator, SlugHistoryRedirectMixin
 from links.backlinks import BacklinksMixin
@@ -212,8 +213,9 @@ class AgendaCompareView(BreadcrumbMixin, ListView):
 
 class AgendaDetailView(SectionDetailView):
     """Everything about one agenda. Queries: the agenda, then one per related list
-    (13), its predecessors, a lineage look-up when it has a parent or successor;
-    then "What links here" (one per other record type — the page lists its papers,
+    (nine), one for its organizations (key ones and funders), one for its papers
+    (and critiques), one for its lineage (sub-agendas, parent, successor and
+    predecessors); then "What links here" (one per other record type — the page lists its papers,
     failure modes, roles, programs and backgrounds in full already)."""
 
     model = ResearchAgenda
@@ -229,8 +231,6 @@ class AgendaDetailView(SectionDetailView):
             .get_queryset()
             .prefetch_related(
                 Prefetch("approaches", queryset=AgendaApproach.objects.order_by("order", "pk")),
-                Prefetch("key_organizations", queryset=published_organizations()),
-                Prefetch("papers", queryset=published_papers()),
                 Prefetch("failure_modes", queryset=published_failure_modes()),
                 Prefetch("roles", queryset=Role.objects.published().order_by("name")),
                 Prefetch("programs", queryset=Program.objects.published().order_by("name")),
@@ -238,8 +238,6 @@ class AgendaDetailView(SectionDetailView):
                     "quick_projects", queryset=AgendaQuickProject.objects.order_by("order", "pk")
                 ),
                 "problems",
-                Prefetch("funders", queryset=published_organizations()),
-                Prefetch("critiques", queryset=published_papers()),
                 Prefetch(
                     "background_fits",
                     queryset=BackgroundAgendaFit.objects.filter(
@@ -248,22 +246,32 @@ class AgendaDetailView(SectionDetailView):
                     .select_related("background")
                     .order_by("background__order", "background__name"),
                 ),
-                Prefetch("sub_agendas", queryset=published_agendas()),
                 "tags",
             )
         )
 
+    def get_object(self, queryset=None):
+        agenda = super().get_object(queryset)
+        # Lists of the same model from one query each (``prefetch_together``).
+        prefetch_together(agenda, published_organizations(), ("key_organizations", "funders"))
+        prefetch_together(agenda, published_papers(), ("papers", "critiques"))
+        # Lineage: only published agendas are named.
+        self.lineage = prefetch_together(
+            agenda,
+            published_agendas(),
+            ("sub_agendas",),
+            parent=Q(pk=agenda.parent_id),
+            successor=Q(pk=agenda.superseded_by_id),
+            predecessors=Q(superseded_by=agenda),
+        )
+        return agenda
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        agenda = self.object
-        # Lineage: only published agendas are named (two small queries at most).
-        lineage_ids = [pk for pk in (agenda.parent_id, agenda.superseded_by_id) if pk]
-        lineage = (
-            {a.pk: a for a in published_agendas().filter(pk__in=lineage_ids)} if lineage_ids else {}
-        )
-        context["parent_agenda"] = lineage.get(agenda.parent_id)
-        context["successor"] = lineage.get(agenda.superseded_by_id)
-        context["predecessors"] = published_agendas().filter(superseded_by=agenda)
+        lineage = self.lineage
+        context["parent_agenda"] = next(iter(lineage["parent"]), None)
+        context["successor"] = next(iter(lineage["successor"]), None)
+        context["predecessors"] = lineage["predecessors"]
         return context
 
 

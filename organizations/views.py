@@ -1,6 +1,6 @@
 """Reader pages for organizations: a filterable listing and a detail page."""
 
-from django.db.models import Count, Prefetch
+from django.db.models import Case, CharField, Count, Prefetch, Value, When
 from django.urls import reverse
 from django.views.generic import DetailView
 from django_countries import countries
@@ -10,9 +10,11 @@ from core.charts import facet_chart
 from core.facets import (
     FilteredListView,
     build_facet,
-    count_by,
+    count_part,
     queryset_without,
+    related_counts_part,
     related_facet,
+    run_counts,
 )
 from core.markdown import markdown_to_text
 from core.views import BreadcrumbMixin, RecordPageMixin, SlugHistoryRedirectMixin
@@ -34,8 +36,9 @@ class OrganizationListView(FilteredListView):
     status and tag — all combined in one query string.
 
     Queries (constant): one per model-backed filter in use to validate its
-    value, eleven for the facets (types, agendas and roles to choose from, one
-    count per facet, two for "Programs"), one count, one page.
+    value, five for the facets (the types to choose from; every facet's counts
+    but the topics' together; the topics; the agendas and roles to choose
+    from), one count, one page.
     """
 
     template_name = "organizations/organization_list.html"
@@ -75,14 +78,37 @@ class OrganizationListView(FilteredListView):
         request = self.request
         types = [(t.slug, t.label) for t in OrganizationType.objects.all()]
         cleaned = getattr(filterset.form, "cleaned_data", {})
-        without_runs_program = queryset_without(filterset, "runs_program")
         organizers = Program.objects.published().filter(organizer__isnull=False).values("organizer")
-        runs_program = without_runs_program.filter(pk__in=organizers).count()
-        runs_program_counts = {
-            "yes": runs_program,
-            "no": without_runs_program.count() - runs_program,
-        }
-        country_counts = count_by(queryset_without(filterset, "country"), "country")
+        runs_program = Case(
+            When(pk__in=organizers, then=Value("yes")),
+            default=Value("no"),
+            output_field=CharField(),
+        )
+        # Every facet's counts but the topics' (top N by count) in one query.
+        (
+            type_counts,
+            agenda_counts,
+            role_counts,
+            runs_program_counts,
+            country_counts,
+            status_counts,
+        ) = run_counts(
+            [
+                count_part(queryset_without(filterset, "type"), "type__slug"),
+                related_counts_part(
+                    queryset_without(filterset, "agenda"),
+                    "agendas",
+                    ResearchAgenda.objects.published(),
+                ),
+                related_counts_part(
+                    queryset_without(filterset, "role"), "roles", Role.objects.published()
+                ),
+                count_part(queryset_without(filterset, "runs_program"), runs_program),
+                count_part(queryset_without(filterset, "country"), "country"),
+                count_part(queryset_without(filterset, "status"), "operating_status"),
+            ]
+        )
+        runs_program_counts = {key: runs_program_counts.get(key, 0) for key in ("yes", "no")}
         tag_rows = (
             queryset_without(filterset, "tag")
             .filter(tags__isnull=False)
@@ -98,7 +124,7 @@ class OrganizationListView(FilteredListView):
                 "type",
                 "Type",
                 types,
-                count_by(queryset_without(filterset, "type"), "type__slug"),
+                type_counts,
             ),
             related_facet(
                 request,
@@ -109,6 +135,7 @@ class OrganizationListView(FilteredListView):
                 ResearchAgenda.objects.published(),
                 selected=cleaned.get("agenda"),
                 order_by=("order", "name"),
+                counts=agenda_counts,
             ),
             related_facet(
                 request,
@@ -118,6 +145,7 @@ class OrganizationListView(FilteredListView):
                 "roles",
                 Role.objects.published(),
                 selected=cleaned.get("role"),
+                counts=role_counts,
             ),
             build_facet(
                 request,
@@ -141,7 +169,7 @@ class OrganizationListView(FilteredListView):
                 "status",
                 "Status",
                 Organization.OperatingStatus.choices,
-                count_by(queryset_without(filterset, "status"), "operating_status"),
+                status_counts,
             ),
             build_facet(
                 request,
