@@ -30,7 +30,7 @@ from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from core import registry
+from core import progress, registry
 from core.markdown import extract_links, resolve_record_link, site_path, split_record_link
 from core.models import Status
 
@@ -185,7 +185,9 @@ def run_link_check() -> LinkCheckReport:
     records = set()
     links_checked = 0
 
-    for owner, field_label, text in _markdown_sources():
+    for owner, field_label, text in progress.track(
+        _markdown_sources(), desc="Checking links", unit="fields"
+    ):
         records.add((owner._meta.label, owner.pk))
         for href in extract_links(text):
             links_checked += 1

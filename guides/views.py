@@ -26,6 +26,7 @@ from core.views import BreadcrumbMixin, RecordPageMixin, SafePaginator, SlugHist
 from links.backlinks import BacklinksMixin
 from organizations.models import Organization
 
+from .charts import agenda_charts
 from .filters import PaperFilter
 from .models import (
     AgendaApproach,
@@ -201,6 +202,7 @@ class AgendaCompareView(BreadcrumbMixin, ListView):
             unknown_agendas=[slug for slug in requested if slug not in known],
             sort=sort,
             sort_choices=[(value, label) for value, (label, _key) in COMPARE_SORTS.items()],
+            agenda_charts=agenda_charts(rows),
         )
         return context
 

@@ -34,7 +34,7 @@ from django.db.models import F, Q, Value, Window
 from django.db.models.functions import JSONObject, RowNumber
 from django.urls import Resolver404, resolve
 
-from core import dependencies, registry
+from core import dependencies, progress, registry
 from core.cache import invalidate
 from core.markdown import extract_links, site_path, split_record_link
 
@@ -211,7 +211,7 @@ def rebuild_links(app_registry=None, batch_size: int = 1000) -> int:
         total += len(batch)
         batch = []
 
-    for source in sources():
+    for source in progress.track(list(sources()), desc="Markdown links", unit="types"):
         model = app_registry.get_model(source.record_type.model_label)
         own = [name for name in source.markdown if _has_field(model, name)]
         texts: dict[int, list[str]] = {}

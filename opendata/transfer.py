@@ -53,7 +53,7 @@ from django.core.exceptions import ValidationError
 from django.db import DatabaseError, IntegrityError, models, transaction
 from django.utils.dateparse import parse_date, parse_datetime
 
-from core import derived, registry, validation
+from core import derived, progress, registry, validation
 from core.fields import is_rendered
 from core.models import VersionedModel
 
@@ -500,9 +500,12 @@ class _Importer:
         sections = [
             (section, model, self.document.get(section, [])) for section, model in section_models()
         ]
+        total = 2 * sum(len(records) for _section, _model, records in sections)
+        meter = progress.bar(total=total, desc="Importing", unit="rows")
         for phase in (self.import_record, self.import_relations):
             for section, model, records in sections:
                 for index, data in enumerate(records):
+                    meter.update()
                     try:
                         with transaction.atomic():
                             phase(section, index, model, data)
@@ -514,7 +517,9 @@ class _Importer:
                             f"{section}[{index}] (slug “{slug}”): the database refused it: {exc}"
                         )
             if self.errors:
+                meter.close()
                 raise TransferError(self.errors)
+        meter.close()
         for section, model, records in sections:
             for index, data in enumerate(records):
                 try:

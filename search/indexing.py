@@ -28,7 +28,7 @@ from django.contrib.postgres.search import SearchVector
 from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist
 from django.db import connections, transaction
 
-from core import registry
+from core import progress, registry
 from core.markdown import markdown_to_text
 
 # Text-search configuration: English stemming ("interpretable" finds "interpretability").
@@ -173,7 +173,13 @@ def rebuild_index(batch_size: int = 500) -> dict[str, int]:
                 .order_by("pk")
             )
             batch, counts[record_type.slug] = [], 0
-            for instance in records.iterator(chunk_size=batch_size):
+            rows = progress.track(
+                records.iterator(chunk_size=batch_size),
+                desc=f"Indexing {record_type.display_plural}",
+                total=record_type.model._base_manager.count,
+                unit="records",
+            )
+            for instance in rows:
                 batch.append(
                     SearchEntry(
                         record_type=record_type.slug,

@@ -34,7 +34,6 @@ from itertools import accumulate
 
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
-from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.utils import timezone
@@ -55,7 +54,7 @@ from careers.models import (
     RoleDuty,
     RoleFAQ,
 )
-from core import registry
+from core import derived, progress, registry
 from core.models import Status
 from guides.models import (
     AgendaApproach,
@@ -253,6 +252,11 @@ class Command(BaseCommand):
     # ------------------------------------------------------------------ driver
 
     def handle(self, *args, **options):
+        # A progress line per bulk insert when stdout is a terminal; quiet otherwise.
+        with progress.reporting(self, options["verbosity"]):
+            self.generate(options)
+
+    def generate(self, options):
         scale = options["scale"]
         if not 0 < scale <= 20:
             raise CommandError("--scale must be between 0 and 20.")
@@ -289,7 +293,7 @@ class Command(BaseCommand):
             self.step("tagging", self.tagging)
 
         if not options["skip_search_index"]:
-            self.step("search index", lambda: call_command("rebuild_search_index", verbosity=0))
+            self.step("search index", derived.rebuild_all)
         if connection.vendor == "postgresql":
             self.step("analyze", self.analyze)
 
@@ -322,14 +326,14 @@ class Command(BaseCommand):
         """``bulk_create`` ``rows`` (an iterable) in batches; returns the new pks."""
         pks: list[int] = []
         batch = []
-        for row in rows:
+        label = label or model._meta.verbose_name_plural
+        for row in progress.track(rows, desc=str(label), unit="rows"):
             batch.append(row)
             if len(batch) >= BATCH_SIZE:
                 pks.extend(obj.pk for obj in model.objects.bulk_create(batch))
                 batch = []
         if batch:
             pks.extend(obj.pk for obj in model.objects.bulk_create(batch))
-        label = label or model._meta.verbose_name_plural
         self.written[str(label)] = self.written.get(str(label), 0) + len(pks)
         if pks and pks[0] is None:  # databases that do not return ids on bulk insert
             pks = list(model.objects.order_by("-pk").values_list("pk", flat=True)[: len(pks)])[::-1]

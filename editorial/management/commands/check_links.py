@@ -8,6 +8,7 @@ Editors see the latest report in the admin (Editorial → Link check).
 
 from django.core.management.base import BaseCommand, CommandError
 
+from core import progress
 from editorial.linkcheck import problems_of, run_link_check
 
 
@@ -20,7 +21,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        report = run_link_check()
+        with progress.reporting(self, options["verbosity"]):
+            report = run_link_check()
         problems = problems_of(report)
         for problem in problems:
             self.stdout.write(

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from core import progress
 from opendata import transfer
 
 
@@ -35,7 +36,9 @@ class Command(BaseCommand):
         except (OSError, UnicodeDecodeError) as exc:
             raise CommandError(f"Cannot read {source}: {exc}") from exc
         try:
-            counts = transfer.import_content(transfer.loads(text), dry_run=options["dry_run"])
+            with progress.reporting(self, options["verbosity"]):
+                document = transfer.loads(text)
+                counts = transfer.import_content(document, dry_run=options["dry_run"])
         except transfer.TransferError as exc:
             raise CommandError(str(exc)) from exc
         prefix = "Dry run (nothing saved): would have " if options["dry_run"] else "Imported: "

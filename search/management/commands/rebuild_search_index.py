@@ -10,7 +10,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from core import derived, registry
+from core import derived, progress, registry
 
 
 class Command(BaseCommand):
@@ -21,7 +21,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         started = time.perf_counter()
-        results = derived.rebuild_all()
+        with progress.reporting(self, options["verbosity"]):
+            results = derived.rebuild_all()
         elapsed = time.perf_counter() - started
         if options["verbosity"] < 1:
             return
