@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from editorial.admin import (
     PUBLICATION_FIELDSET,
     ChangelistLabelsMixin,
+    CheckboxManyMixin,
     ContentAdmin,
     EditorialAdminMedia,
     OrderedInline,
@@ -121,12 +122,12 @@ class CareerStageAdmin(ChangelistLabelsMixin, TextLimitMixin, admin.ModelAdmin):
 
 
 @admin.register(Program)
-class ProgramAdmin(ContentAdmin):
+class ProgramAdmin(CheckboxManyMixin, ContentAdmin):
     list_display = ("name", "kind", "format", "cost", "organizer", "status", "updated")
     list_filter = ("status", "kind", "format", "cost", "cadence", "career_stages")
     list_select_related = ("organizer",)
     autocomplete_fields = ("organizer", "agendas")
-    filter_horizontal = ("career_stages",)
+    checkbox_fields = ("career_stages",)
     fieldsets = (
         (None, {"fields": ("name", "slug", "kind", "summary", "description", "tags")}),
         (

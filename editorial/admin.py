@@ -192,6 +192,19 @@ class ChangelistLabelsMixin:
         return LabelledChangelistForm
 
 
+class CheckboxManyMixin:
+    """Short editor-managed lists (career stages, alignment problems, timelines' positions)
+    as labelled checkboxes in a fieldset: Django's two-box "filter" widget names its
+    icons with ``aria-label`` on bare spans, which axe refuses, and needs its script."""
+
+    checkbox_fields: tuple[str, ...] = ()
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name in self.checkbox_fields:
+            kwargs.setdefault("widget", forms.CheckboxSelectMultiple)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
 # --- Inlines --------------------------------------------------------------------
 
 

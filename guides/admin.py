@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from editorial.admin import (
     PUBLICATION_FIELDSET,
     ChangelistLabelsMixin,
+    CheckboxManyMixin,
     ChildHistoryAdmin,
     ContentAdmin,
     EditorialAdminMedia,
@@ -50,7 +51,7 @@ class AlignmentProblemAdmin(ChangelistLabelsMixin, TextLimitMixin, admin.ModelAd
 
 
 @admin.register(ResearchAgenda)
-class ResearchAgendaAdmin(ContentAdmin):
+class ResearchAgendaAdmin(CheckboxManyMixin, ContentAdmin):
     list_display = ("name", "order", "research_status", "status", "last_reviewed", "updated")
     list_editable = ("order",)
     list_filter = ("status", "research_status", "target_case", "broad_approach", "problems")
@@ -61,7 +62,7 @@ class ResearchAgendaAdmin(ContentAdmin):
         "parent",
         "superseded_by",
     )
-    filter_horizontal = ("problems",)
+    checkbox_fields = ("problems",)
     inlines = [AgendaApproachInline, AgendaQuickProjectInline]
     fieldsets = (
         (None, {"fields": ("name", "slug", "order", "summary", "tags")}),

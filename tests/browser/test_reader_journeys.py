@@ -167,6 +167,7 @@ def _role_journey(page, viewport):
     _snap(page, "role", "2-faq-open", viewport)
 
     # A related role.
-    page.locator(f"main a[href='{related.get_absolute_url()}']").first.click()
+    # (The first visible one: the salary chart's table behind its <details> links it too.)
+    page.locator(f"main a[href='{related.get_absolute_url()}']:visible").first.click()
     expect(_h1(page)).to_have_text(related.name)
     _snap(page, "role", "3-related-role", viewport)
