@@ -92,6 +92,9 @@ SCALE_OUT_PAGES = [
 P99_BUDGET_MS = 100
 CACHED_RATIO_BUDGET = 0.5
 WORKER_RSS_BUDGET_MB = 150
+# Issue 16: a miss, one request at a time, page cache off.
+MISS_BUDGET_MS = {"detail": 20, "listing": 30}
+QUERY_BUDGET = 10
 
 
 # --------------------------------------------------------------------- helpers
@@ -205,6 +208,66 @@ for key, path in paths.items():
         "wall_ms": round(statistics.median(walls), 1),
         "sql_ms": round(statistics.median(sqls), 1),
     }
+
+# Every reader page type, one request at a time (issue 16's miss targets:
+# detail pages <= 20 ms, listings and search <= 30 ms, page cache off).
+from careers.models import Background, Program
+from guides.models import Crux, FailureMode, Guide, ResearchAgenda
+from taggit.models import Tag
+
+
+def middle(queryset):
+    count = queryset.count()
+    return queryset[count // 2] if count else None
+
+
+detail_models = {
+    "organization": Organization, "role": Role, "program": Program, "background": Background,
+    "agenda": ResearchAgenda, "paper": Paper, "failure mode": FailureMode, "guide": Guide,
+    "crux": Crux,
+}
+every = {}
+for name, model in detail_models.items():
+    record = middle(model.objects.published().order_by("pk"))
+    if record is not None:
+        every[("detail", name)] = record.get_absolute_url()
+tag = Tag.objects.filter(taggit_taggeditem_items__isnull=False).order_by("pk").first()
+if tag is not None:
+    every[("detail", "tag")] = f"/tags/{tag.slug}/"
+for name, path in {
+    "home": "/", "organizations": "/organizations/",
+    "organizations by type": "/organizations/?type=frontier-lab", "roles": "/roles/",
+    "programs": "/programs/", "backgrounds": "/backgrounds/", "agendas": "/agendas/",
+    "agenda comparison": "/agendas/compare/", "papers": "/papers/",
+    "papers, page 50": f"/papers/?page={fill['paper_page']}",
+    "failure modes": "/failure-modes/", "cruxes": "/cruxes/", "guides": "/guides/",
+    "tags": "/tags/", "search": "/search/?q=interpretability+evaluation",
+    "find your direction": "/find-your-direction/",
+}.items():
+    every[("listing", name)] = path
+answers = ["hours=10", "where=online", "paid=on"]
+for key, model in (("background", Background), ("bet", ResearchAgenda), ("concern", FailureMode)):
+    record = model.objects.published().order_by("pk").first()
+    if record is not None:
+        answers.append(f"{key}={record.slug}")
+every[("listing", "find your direction, answered")] = "/find-your-direction/?" + "&".join(answers)
+misses = []
+for (kind, name), path in every.items():
+    client.get(path)  # warm
+    walls, counts = [], []
+    for _ in range(int(os.environ.get("BENCH_MISS_REPEATS", "15"))):
+        with CaptureQueriesContext(connection) as ctx:
+            started = time.perf_counter()
+            response = client.get(path)
+            walls.append((time.perf_counter() - started) * 1000)
+        counts.append(len(ctx.captured_queries))
+    walls.sort()
+    misses.append({
+        "kind": kind, "name": name, "path": path, "status": response.status_code,
+        "queries": max(counts), "p50_ms": round(statistics.median(walls), 1),
+        "p90_ms": round(walls[int(len(walls) * 0.9) - 1], 1),
+    })
+result["misses"] = misses
 print("PROBE " + json.dumps(result))
 """
 
@@ -587,6 +650,22 @@ def report(data: dict) -> str:
             if key in alone:
                 wall, sql = alone[key]["wall_ms"], alone[key]["sql_ms"]
                 lines.append(f"| {labels[key]} | {wall:.0f} | {sql:.0f} | {wall - sql:.0f} |")
+    misses = data["probe"].get("misses", [])
+    if misses:
+        lines.append("")
+        lines.append(
+            "Every page type, one request at a time, page cache off (test client,"
+            " median and 90th percentile of BENCH_MISS_REPEATS=15):"
+        )
+        lines.append("")
+        lines.append("| Kind | Page | URL | p50 ms | p90 ms | budget | queries |")
+        lines.append("| --- | --- | --- | ---: | ---: | ---: | ---: |")
+        for miss in misses:
+            budget = MISS_BUDGET_MS[miss["kind"]]
+            lines.append(
+                f"| {miss['kind']} | {miss['name']} | `{miss['path']}` | {miss['p50_ms']:.1f} |"
+                f" {miss['p90_ms']:.1f} | {budget} | {miss['queries']} |"
+            )
     if data.get("scale_out"):
         lines.append("")
         lines.append(
@@ -610,6 +689,21 @@ def report(data: dict) -> str:
 def budget_checks(data: dict) -> list[tuple[str, bool]]:
     checks = []
     labels = {key: label for key, label, _path in PAGES}
+    for miss in data["probe"].get("misses", []):
+        budget = MISS_BUDGET_MS[miss["kind"]]
+        checks.append(
+            (
+                f"miss, alone: {miss['kind']} {miss['name']} p50 {miss['p50_ms']:.1f} ms"
+                f" <= {budget} ms (HTTP {miss['status']})",
+                miss["p50_ms"] <= budget and miss["status"] == 200,
+            )
+        )
+        checks.append(
+            (
+                f"queries: {miss['kind']} {miss['name']} {miss['queries']} <= {QUERY_BUDGET}",
+                miss["queries"] <= QUERY_BUDGET,
+            )
+        )
     for mode, results in data["modes"].items():
         pages = results["pages"]
         floor = pages["healthz"]["rps"]

@@ -146,6 +146,50 @@ def measure(url: str, args) -> dict:
     return bench.parse_wrk(out, url)
 
 
+def detail_path(env, key: str) -> str:
+    """The URL of a published record in the middle of its table."""
+    model = {"org": "organizations.models.Organization"}[key]
+    module, name = model.rsplit(".", 1)
+    code = (
+        f"from {module} import {name} as M; qs = M.objects.published().order_by('pk');"
+        "print(qs[qs.count() // 2].get_absolute_url())"
+    )
+    return shell(env, code).strip().splitlines()[-1]
+
+
+def budget_checks(results: dict) -> list[tuple[str, bool]]:
+    """Issue 16's targets for the tiers, as (statement, met) pairs."""
+    ratio, latency = results["ratio"], results["latency_ms"]
+    checks = [
+        (f"/healthz at {ratio['/healthz']:.2f}× the bare view (≥ 0.8)", ratio["/healthz"] >= 0.8)
+    ]
+    for label in ("home, page-cache hit", "role, page-cache hit"):
+        p99 = latency[label]["p99"]
+        checks.append(
+            (f"{label} at {ratio[label]:.2f}× the bare view (≥ 0.7)", ratio[label] >= 0.7)
+        )
+        checks.append((f"{label} p99 {p99:.1f} ms (< 25 ms)", p99 < 25))
+    for label in ("home, Varnish hit", "role, Varnish hit"):
+        checks.append((f"{label} at {ratio[label]:.2f}× the bare view (≥ 5)", ratio[label] >= 5))
+    for label in ("role, cache off", "organization, cache off"):
+        checks.append(
+            (
+                f"{label}, 16 connections, at {ratio[label]:.3f}× the bare view (≥ 0.05)",
+                ratio[label] >= 0.05,
+            )
+        )
+    edit = results.get("edit_visible", {})
+    checks.append(
+        ("an edit is visible through Varnish on the next request", bool(edit.get("visible")))
+    )
+    storm = results.get("storm", {})
+    checks.append((f"16 requests after an edit rendered once: {storm}", storm.get("miss", 0) == 1))
+    for pid, mem in results.get("memory", {}).get("workers", {}).items():
+        hwm = mem.get("VmHWM", 0)
+        checks.append((f"worker {pid} peak RSS {hwm} MB (< 150 MB)", 0 < hwm < 150))
+    return checks
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
@@ -200,6 +244,21 @@ def main() -> None:
                 f"{label:<24} {result['rps']:9.1f} req/s  p99 {result['latency_ms']['p99']:.2f} ms"
                 f"  non-2xx {result['non_2xx_3xx']}"
             )
+        # Misses under load: the same site with the page cache off (port 8103).
+        uncached = start_app(dict(env, PAGE_CACHE="0"), 8103, args, workdir / "uncached.log")
+        try:
+            for label, key in (("role, cache off", "role"), ("organization, cache off", "org")):
+                url = "http://127.0.0.1:8103" + (paths.get(key) or detail_path(env, key))
+                get(url)
+                result = measure(url, args)
+                results["rps"][label] = result["rps"]
+                results["latency_ms"][label] = result["latency_ms"]
+                bench.log(
+                    f"{label:<24} {result['rps']:9.1f} req/s"
+                    f"  p99 {result['latency_ms']['p99']:.2f} ms  non-2xx {result['non_2xx_3xx']}"
+                )
+        finally:
+            uncached.stop()
         floor_rps = results["rps"]["bare Django view"] or 1
         results["ratio"] = {k: round(v / floor_rps, 2) for k, v in results["rps"].items()}
 
@@ -232,6 +291,7 @@ def main() -> None:
         bench.log(f"16 requests after an edit: {results['storm']} (miss = rendered)")
         results["memory"] = site.memory()
         bench.log(f"worker memory: {results['memory']}")
+        results["budgets"] = budget_checks(results)
     finally:
         if varnish is not None:
             stop_varnish(varnish)
@@ -239,6 +299,9 @@ def main() -> None:
             site.stop()
         floor.stop()
     print(json.dumps(results, indent=2))
+    print("\nBudgets (issue 16):")
+    for check, ok in results.get("budgets", []):
+        print(f"- {'PASS' if ok else 'FAIL'}: {check}")
     if args.json:
         Path(args.json).write_text(json.dumps(results, indent=2))
 

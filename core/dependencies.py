@@ -96,6 +96,16 @@ def recording():
         _recording.reset(token)
 
 
+@contextlib.contextmanager
+def paused():
+    """Nothing inside is recorded (e.g. building a query with placeholder records)."""
+    token = _recording.set(None)
+    try:
+        yield
+    finally:
+        _recording.reset(token)
+
+
 def is_recording() -> bool:
     return _recording.get() is not None
 

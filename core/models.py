@@ -240,8 +240,9 @@ class PublishableQuerySet(models.QuerySet):
         dependencies.note_query(self)
         return super().aggregate(*args, **kwargs)
 
-    def published(self):
-        return self.filter(status=Status.PUBLISHED, publish_at__lte=timezone.now())
+    def published(self, at=None):
+        """Published and due: ``publish_at`` not after ``at`` (default: now)."""
+        return self.filter(status=Status.PUBLISHED, publish_at__lte=at or timezone.now())
 
     def visible_to(self, user):
         """Staff may preview drafts; everyone else sees published records only."""

@@ -313,3 +313,53 @@ def test_partial_renders_groups_in_order():
     assert html.count("<h3") == 2
     assert 'href="/roles/' in html
     assert render_to_string("partials/backlinks.html", {"backlinks": {}}).strip() == ""
+
+
+def test_the_query_is_compiled_once_per_record_type_and_run_with_each_records_values(
+    monkeypatch,
+):
+    from links import backlinks
+
+    backlinks._compiled.clear()
+    built = []
+    real = backlinks._backlink_query
+    monkeypatch.setattr(
+        backlinks, "_backlink_query", lambda *a, **kw: built.append(a[0]) or real(*a, **kw)
+    )
+    first, second = ProgramFactory(slug="first-program"), ProgramFactory(slug="second-program")
+    RoleFactory(name="Links the first").programs.add(first)
+    RoleFactory(name="Links the second").programs.add(second)
+    PaperFactory(name="Names the second", description="See [it](program:second-program).")
+
+    assert names(backlinks_for(first)) == {"Roles": ["Links the first"]}
+    assert names(backlinks_for(second)) == {
+        "Roles": ["Links the second"],
+        "Papers and books": ["Names the second"],
+    }
+    assert len(built) == 1  # the second program reused the first one's SQL
+    assert built[0].pk not in (first.pk, second.pk)  # built from placeholder values
+
+
+def test_compiled_backlinks_still_apply_the_publication_time(time_machine):
+    import datetime as dt
+
+    time_machine.move_to(dt.datetime(2030, 1, 1, 12, tzinfo=dt.UTC), tick=False)
+    program = ProgramFactory()
+    RoleFactory(name="Due now").programs.add(program)
+    RoleFactory(name="Due tomorrow", publish_at="2030-01-02T12:00:00Z").programs.add(program)
+    assert names(backlinks_for(program)) == {"Roles": ["Due now"]}
+
+    time_machine.move_to(dt.datetime(2030, 1, 3, tzinfo=dt.UTC), tick=False)
+    assert names(backlinks_for(program)) == {"Roles": ["Due now", "Due tomorrow"]}
+
+
+def test_a_query_whose_values_cannot_be_swapped_is_built_for_each_record(monkeypatch):
+    from links import backlinks
+
+    backlinks._compiled.clear()
+    # Placeholders that the compiled SQL cannot be told apart from: no reuse.
+    monkeypatch.setattr(backlinks, "_PLACEHOLDER_PK", 0)
+    program = ProgramFactory()
+    RoleFactory(name="Links it").programs.add(program)
+    assert names(backlinks_for(program)) == {"Roles": ["Links it"]}
+    assert False in backlinks._compiled.values()
