@@ -400,7 +400,7 @@ def compiled_backlinks(model, *, limit: int, exclude, has_slug: bool):
         limit,
         tuple(sorted(exclude)),
         has_slug,
-        tuple(source.slug for source in sources()),
+        tuple(rt.slug for rt in registry.record_types(order="backlinks_order")),
     )
     if key in _compiled:
         return _compiled[key]
