@@ -13,6 +13,7 @@ from core.facets import (
     run_counts,
 )
 from core.markdown import markdown_to_text
+from core.prefetch import with_rows
 from core.views import BreadcrumbMixin, RecordPageMixin, SafePaginator, SlugHistoryRedirectMixin
 from guides.models import ResearchAgenda
 from links.backlinks import BacklinksMixin
@@ -133,12 +134,13 @@ class RoleDetailView(
 ):
     """A role with every section; related records are published ones only.
 
-    Queries (constant): the role with its category; duties, qualifications,
-    FAQ, agendas, hiring organizations, related roles, employer types and
-    tags (one each); more roles in the category (one); "How to get there"
-    (five, one of them the programs the page lists, ``role.programs``);
-    "What links here" (one per linking record type but backgrounds, which
-    "How to get there" lists).
+    Queries (constant): the role with its category, and in the same query its
+    duties, qualifications, FAQ, employer types, tags and pathway items
+    (``with_rows``); agendas, hiring organizations, related roles (one each);
+    more roles in the category (one); "How to get there" (four, one of them
+    the programs the page lists, ``role.programs``); "What links here" (one
+    query for every linking record type but backgrounds, which "How to get
+    there" lists).
     An old slug answers with a 301 to the current page.
     """
 
@@ -148,25 +150,21 @@ class RoleDetailView(
     backlinks_exclude = ("background",)
 
     def get_queryset(self):
-        return (
-            Role.objects.visible_to(self.request.user)
-            .select_related("category")
-            .prefetch_related(
-                "duties",
-                "qualifications",
-                "faqs",
-                "employer_types",
-                "tags",
-                Prefetch("agendas", queryset=ResearchAgenda.objects.published()),
-                Prefetch(
-                    "hiring_organizations",
-                    queryset=Organization.objects.published().select_related("type"),
-                ),
-                Prefetch(
-                    "related_roles",
-                    queryset=Role.objects.published().select_related("category"),
-                ),
-            )
+        roles = Role.objects.visible_to(self.request.user).select_related("category")
+        # Child rows, employer types, tags and the editors' pathway items: in the
+        # role's own query (``with_rows``).
+        return with_rows(
+            roles, "duties", "qualifications", "faqs", "employer_types", "tags", "pathway_items"
+        ).prefetch_related(
+            Prefetch("agendas", queryset=ResearchAgenda.objects.published()),
+            Prefetch(
+                "hiring_organizations",
+                queryset=Organization.objects.published().select_related("type"),
+            ),
+            Prefetch(
+                "related_roles",
+                queryset=Role.objects.published().select_related("category"),
+            ),
         )
 
     def get_breadcrumbs(self):
