@@ -1,9 +1,10 @@
 """Reader pages for roles and programs: filterable listings and detail pages."""
 
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Prefetch, Q
 from django.urls import reverse
 from django.views.generic import DetailView, ListView
 
+from core import dependencies
 from core.facets import (
     FilteredListView,
     build_facet,
@@ -13,7 +14,7 @@ from core.facets import (
     run_counts,
 )
 from core.markdown import markdown_to_text
-from core.prefetch import with_rows
+from core.prefetch import prefetch_together, with_rows
 from core.views import BreadcrumbMixin, RecordPageMixin, SafePaginator, SlugHistoryRedirectMixin
 from guides.models import ResearchAgenda
 from links.backlinks import BacklinksMixin
@@ -136,8 +137,8 @@ class RoleDetailView(
 
     Queries (constant): the role with its category, and in the same query its
     duties, qualifications, FAQ, employer types, tags and pathway items
-    (``with_rows``); agendas, hiring organizations, related roles (one each);
-    more roles in the category (one); "How to get there" (four, one of them
+    (``with_rows``); agendas, hiring organizations (one each); related roles
+    and more roles in the category (one); "How to get there" (four, one of them
     the programs the page lists, ``role.programs``); "What links here" (one
     query for every linking record type but backgrounds, which "How to get
     there" lists).
@@ -161,11 +162,27 @@ class RoleDetailView(
                 "hiring_organizations",
                 queryset=Organization.objects.published().select_related("type"),
             ),
-            Prefetch(
-                "related_roles",
-                queryset=Role.objects.published().select_related("category"),
-            ),
         )
+
+    def get_object(self, queryset=None):
+        role = super().get_object(queryset)
+        # The related roles and more roles in the category: one query
+        # (``prefetch_together``, which fills ``role.related_roles``).
+        in_category = (
+            Role.objects.published()
+            .filter(category=role.category_id)
+            .exclude(pk=role.pk)
+            .order_by("name")[:RELATED_ROLES_LIMIT]
+        )
+        self.more_in_category = prefetch_together(
+            role,
+            Role.objects.published().select_related("category").order_by("name"),
+            ("related_roles",),
+            more_in_category=Q(pk__in=in_category.values("pk")),
+        )["more_in_category"]
+        # A listing of roles (a new one in the category joins it), as when it ran alone.
+        dependencies.depends_on(dependencies.listing_key(Role))
+        return role
 
     def get_breadcrumbs(self):
         role = self.object
@@ -178,12 +195,7 @@ class RoleDetailView(
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         role = self.object
-        more_in_category = list(
-            Role.objects.published()
-            .filter(category=role.category_id)
-            .exclude(pk=role.pk)
-            .order_by("name")[:RELATED_ROLES_LIMIT]
-        )
+        more_in_category = self.more_in_category
         shown = {r.pk for r in more_in_category}
         other_related = [r for r in role.related_roles.all() if r.pk not in shown]
         context.update(
