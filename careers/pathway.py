@@ -14,8 +14,10 @@ intermediate, papers by their ``level`` — with the total reading time (papers'
 pinned items come first in their order, unpinned ones join the automatic steps
 (added if needed), hidden ones are left out. Only published records appear.
 
-Five queries, whatever the size of the path (the fifth: the backgrounds that
-fit the role, each with its reason — the way in when no program fits).
+Five queries, whatever the size of the path (the first: the editors' items,
+none when they were prefetched with the role, ``role.pathway_items``; the
+last: the backgrounds that fit the role, each with its reason — the way in
+when no program fits).
 ``PathwayMixin`` adds ``pathway`` to a role DetailView's context; render it with
 ``careers/partials/pathway.html``.
 """
@@ -37,6 +39,7 @@ LEVEL_RANK = {Level.INTRODUCTORY: 0, Level.INTERMEDIATE: 1, Level.ADVANCED: 2}
 KIND_RANK = {"guide": 0, "paper": 1, "program": 2}
 KIND_LABELS = {"guide": "Guide", "paper": "Read", "program": "Program"}
 KIND_LEVELS = {"guide": Level.INTRODUCTORY, "program": Level.INTERMEDIATE}
+ITEM_FIELDS = ("program_id", "paper_id", "guide_id", "order", "pinned", "hidden", "note")
 
 
 @dataclass
@@ -117,11 +120,10 @@ def _ordered_by_choice(ids):
 
 
 def role_pathway(role) -> Pathway:
-    items = list(
-        RolePathwayItem.objects.filter(role=role).values(
-            "program_id", "paper_id", "guide_id", "order", "pinned", "hidden", "note"
-        )
-    )
+    # The editors' items: prefetched with the role on its page (``with_rows``).
+    items = [
+        {name: getattr(item, name) for name in ITEM_FIELDS} for item in role.pathway_items.all()
+    ]
     chosen = {"program": {}, "paper": {}, "guide": {}}
     hidden = {"program": set(), "paper": set(), "guide": set()}
     for item in items:

@@ -1,9 +1,10 @@
 """Reader pages for roles and programs: filterable listings and detail pages."""
 
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Prefetch, Q
 from django.urls import reverse
 from django.views.generic import DetailView, ListView
 
+from core import dependencies
 from core.facets import (
     FilteredListView,
     build_facet,
@@ -13,6 +14,7 @@ from core.facets import (
     run_counts,
 )
 from core.markdown import markdown_to_text
+from core.prefetch import prefetch_together, with_rows
 from core.views import BreadcrumbMixin, RecordPageMixin, SafePaginator, SlugHistoryRedirectMixin
 from guides.models import ResearchAgenda
 from links.backlinks import BacklinksMixin
@@ -133,12 +135,13 @@ class RoleDetailView(
 ):
     """A role with every section; related records are published ones only.
 
-    Queries (constant): the role with its category; duties, qualifications,
-    FAQ, agendas, hiring organizations, related roles, employer types and
-    tags (one each); more roles in the category (one); "How to get there"
-    (five, one of them the programs the page lists, ``role.programs``);
-    "What links here" (one per linking record type but backgrounds, which
-    "How to get there" lists).
+    Queries (constant): the role with its category, and in the same query its
+    duties, qualifications, FAQ, employer types, tags and pathway items
+    (``with_rows``); agendas, hiring organizations (one each); related roles
+    and more roles in the category (one); "How to get there" (four, one of them
+    the programs the page lists, ``role.programs``); "What links here" (one
+    query for every linking record type but backgrounds, which "How to get
+    there" lists).
     An old slug answers with a 301 to the current page.
     """
 
@@ -148,26 +151,38 @@ class RoleDetailView(
     backlinks_exclude = ("background",)
 
     def get_queryset(self):
-        return (
-            Role.objects.visible_to(self.request.user)
-            .select_related("category")
-            .prefetch_related(
-                "duties",
-                "qualifications",
-                "faqs",
-                "employer_types",
-                "tags",
-                Prefetch("agendas", queryset=ResearchAgenda.objects.published()),
-                Prefetch(
-                    "hiring_organizations",
-                    queryset=Organization.objects.published().select_related("type"),
-                ),
-                Prefetch(
-                    "related_roles",
-                    queryset=Role.objects.published().select_related("category"),
-                ),
-            )
+        roles = Role.objects.visible_to(self.request.user).select_related("category")
+        # Child rows, employer types, tags and the editors' pathway items: in the
+        # role's own query (``with_rows``).
+        return with_rows(
+            roles, "duties", "qualifications", "faqs", "employer_types", "tags", "pathway_items"
+        ).prefetch_related(
+            Prefetch("agendas", queryset=ResearchAgenda.objects.published()),
+            Prefetch(
+                "hiring_organizations",
+                queryset=Organization.objects.published().select_related("type"),
+            ),
         )
+
+    def get_object(self, queryset=None):
+        role = super().get_object(queryset)
+        # The related roles and more roles in the category: one query
+        # (``prefetch_together``, which fills ``role.related_roles``).
+        in_category = (
+            Role.objects.published()
+            .filter(category=role.category_id)
+            .exclude(pk=role.pk)
+            .order_by("name")[:RELATED_ROLES_LIMIT]
+        )
+        self.more_in_category = prefetch_together(
+            role,
+            Role.objects.published().select_related("category").order_by("name"),
+            ("related_roles",),
+            more_in_category=Q(pk__in=in_category.values("pk")),
+        )["more_in_category"]
+        # A listing of roles (a new one in the category joins it), as when it ran alone.
+        dependencies.depends_on(dependencies.listing_key(Role))
+        return role
 
     def get_breadcrumbs(self):
         role = self.object
@@ -180,12 +195,7 @@ class RoleDetailView(
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         role = self.object
-        more_in_category = list(
-            Role.objects.published()
-            .filter(category=role.category_id)
-            .exclude(pk=role.pk)
-            .order_by("name")[:RELATED_ROLES_LIMIT]
-        )
+        more_in_category = self.more_in_category
         shown = {r.pk for r in more_in_category}
         other_related = [r for r in role.related_roles.all() if r.pk not in shown]
         context.update(

@@ -8,9 +8,29 @@ relations it belongs to, then fills each relation's prefetch cache exactly as
 ``Prefetch(name, queryset=…)`` would, so ``record.funders.all`` in a template
 runs no query. The query runs as a prefetch does for the page cache
 (``core.dependencies``): the rows it loads are dependencies, not a listing.
+
+``with_rows`` goes further for small lists of *different* models — a record's
+child rows, its taxonomy terms, its tags: each relation comes back inside the
+record's own query, as one JSON array column, and fills the relation's
+prefetch cache as ``prefetch_related`` would, with no query of its own.
 """
 
-from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q
+import json
+
+from django.db import connections
+from django.db.models import (
+    BooleanField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    Func,
+    OuterRef,
+    Q,
+    Subquery,
+    TextField,
+)
+from django.db.models.functions import JSONObject
+from django.db.models.query import ModelIterable
 
 from . import dependencies
 
@@ -54,3 +74,149 @@ def prefetch_together(instance, queryset, relations=(), **extra: Q) -> dict[str,
             instance._prefetched_objects_cache = {}
         instance._prefetched_objects_cache[_cache_name(manager)] = cached
     return found
+
+
+# ------------------------------------------------------------------ with_rows
+
+ROWS_PREFIX = "_rows__"
+
+
+class _RowsArray(Func):
+    """The rows of a subquery as one JSON array of objects (the subquery's only
+    column, no ``GROUP BY``). PostgreSQL orders the array by ``ordering``;
+    SQLite cannot (before 3.44), and ``_sorted`` orders its rows in Python —
+    by code point, which is SQLite's own (``BINARY``) order for text."""
+
+    output_field = TextField()
+
+    def as_sql(self, compiler, connection, **extra_context):
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"JSON_GROUP_ARRAY({sql})", params
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        sql, params = compiler.compile(self.source_expressions[0])
+        ordering = []
+        for expression in self.source_expressions[1:]:
+            part, part_params = compiler.compile(expression)
+            ordering.append(part)
+            params = (*params, *part_params)
+        order_by = f" ORDER BY {', '.join(ordering)}" if ordering else ""
+        return f"JSON_AGG({sql}{order_by})", params
+
+
+def _ordering(model) -> list[str]:
+    names = [name for name in model._meta.ordering or [] if isinstance(name, str)]
+    return [*names, "pk"]
+
+
+def _attname(model, name: str) -> str:
+    name = name.lstrip("-")
+    return model._meta.pk.attname if name == "pk" else model._meta.get_field(name).attname
+
+
+def _lookup_back(model, name: str) -> tuple[type, str]:
+    """The related model of ``model.name`` and the lookup from it back to ``model``."""
+    field = model._meta.get_field(name)
+    if not field.is_relation or not (field.many_to_many or field.one_to_many):
+        raise ValueError(f"{model.__name__}.{name} is not a to-many relation")
+    if field.concrete:  # a forward many-to-many (or a TaggableManager)
+        return field.related_model, field.related_query_name()
+    return field.related_model, field.field.name  # a reverse foreign key or many-to-many
+
+
+def _rows_subquery(model, name: str):
+    related, lookup = _lookup_back(model, name)
+    fields = related._meta.concrete_fields
+    row = JSONObject(**{field.attname: F(field.attname) for field in fields})
+    ordering = [
+        F(_attname(related, n)).desc() if n.startswith("-") else F(_attname(related, n)).asc()
+        for n in _ordering(related)
+    ]
+    rows = (
+        related._default_manager.filter(**{lookup: OuterRef("pk")})
+        .order_by()
+        .values(rows=_RowsArray(row, *ordering))
+    )
+    return Subquery(rows, output_field=TextField())
+
+
+def _sorted(model, rows: list[dict]) -> list[dict]:
+    """``rows`` in ``model``'s ordering (nulls first, as SQLite orders them)."""
+    for name in reversed(_ordering(model)):
+        attname = _attname(model, name)
+        rows.sort(
+            key=lambda row, a=attname: (row.get(a) is not None, row.get(a)),
+            reverse=name.startswith("-"),
+        )
+    return rows
+
+
+def _records(model, rows: list[dict], db: str) -> list:
+    """Model instances from JSON rows, each value converted as if read from its column."""
+    connection = connections[db]
+    fields = model._meta.concrete_fields
+    records = []
+    for row in rows:
+        values = []
+        for field in fields:
+            value = row.get(field.attname)
+            if value is not None:
+                column = field.get_col(model._meta.db_table)
+                converters = connection.ops.get_db_converters(column)
+                for converter in converters + column.get_db_converters(connection):
+                    value = converter(value, column, connection)
+                value = field.to_python(value)
+            values.append(value)
+        records.append(model.from_db(db, [field.attname for field in fields], values))
+    return records
+
+
+def _fill(instance, name: str, records: list) -> None:
+    manager = getattr(instance, name)
+    field = type(instance)._meta.get_field(name)
+    if field.one_to_many:  # each child row knows its parent, as after a prefetch
+        for record in records:
+            field.field.set_cached_value(record, instance)
+    cached = manager.get_queryset()
+    cached._result_cache = records
+    cached._prefetch_done = True
+    if not hasattr(instance, "_prefetched_objects_cache"):
+        instance._prefetched_objects_cache = {}
+    instance._prefetched_objects_cache[_cache_name(manager)] = cached
+
+
+def unfold_rows(instance) -> None:
+    """Fill the prefetch caches of the relations ``with_rows`` loaded into ``instance``."""
+    model = type(instance)
+    db = instance._state.db
+    for key in [key for key in vars(instance) if key.startswith(ROWS_PREFIX)]:
+        name = key.removeprefix(ROWS_PREFIX)
+        related, _lookup = _lookup_back(model, name)
+        value = instance.__dict__.pop(key)
+        rows = json.loads(value) if isinstance(value, str) else value or []
+        if connections[db].vendor != "postgresql":
+            rows = _sorted(related, rows)
+        _fill(instance, name, _records(related, rows, db))
+
+
+class _UnfoldingIterable(ModelIterable):
+    def __iter__(self):
+        for instance in super().__iter__():
+            unfold_rows(instance)
+            yield instance
+
+
+def with_rows(queryset, *relations: str):
+    """``queryset`` whose records bring the rows of ``relations`` along, in the
+    same query: one JSON array column per relation (a reverse foreign key —
+    child rows —, a many-to-many, tags), each record's prefetch cache filled
+    from it, in the related model's ordering. Meant for short lists whose
+    records need nothing further (no ``select_related``, no filter): for those
+    use ``prefetch_related`` or ``prefetch_together``.
+    """
+    annotations = {
+        f"{ROWS_PREFIX}{name}": _rows_subquery(queryset.model, name) for name in relations
+    }
+    queryset = queryset.annotate(**annotations)
+    queryset._iterable_class = _UnfoldingIterable
+    return queryset

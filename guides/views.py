@@ -20,7 +20,7 @@ from core.facets import (
     related_facet,
 )
 from core.markdown import markdown_to_text
-from core.prefetch import prefetch_together
+from core.prefetch import prefetch_together, with_rows
 from core.seo import absolute_url
 from core.views import BreadcrumbMixin, RecordPageMixin, SafePaginator, SlugHistoryRedirectMixin
 from links.backlinks import BacklinksMixin
@@ -30,7 +30,6 @@ from .charts import agenda_charts
 from .filters import PaperFilter
 from .models import (
     AgendaApproach,
-    AgendaQuickProject,
     AlignmentProblem,
     Crux,
     CruxPosition,
@@ -214,11 +213,14 @@ class AgendaCompareView(BreadcrumbMixin, ListView):
 
 
 class AgendaDetailView(SectionDetailView):
-    """Everything about one agenda. Queries: the agenda, then one per related list
-    (nine), one for its organizations (key ones and funders), one for its papers
-    (and critiques), one for its lineage (sub-agendas, parent, successor and
-    predecessors); then "What links here" (one per other record type — the page lists its papers,
-    failure modes, roles, programs and backgrounds in full already)."""
+    """Everything about one agenda. Queries: the agenda, with its approaches,
+    quick projects, hard problems and tags in the same query (``with_rows``);
+    one per other related list (failure modes, roles, programs, backgrounds),
+    one for its organizations (key ones and funders), one for its papers (and
+    critiques), one for its lineage (sub-agendas, parent, successor and
+    predecessors); then "What links here" (one query for every other record
+    type — the page lists its papers, failure modes, roles, programs and
+    backgrounds in full already)."""
 
     model = ResearchAgenda
     backlinks_exclude = ("paper", "failure-mode", "role", "program", "background")
@@ -228,28 +230,23 @@ class AgendaDetailView(SectionDetailView):
     section_url = reverse_lazy("guides:agenda_list")
 
     def get_queryset(self):
-        return (
-            super()
-            .get_queryset()
-            .prefetch_related(
-                Prefetch("approaches", queryset=AgendaApproach.objects.order_by("order", "pk")),
-                Prefetch("failure_modes", queryset=published_failure_modes()),
-                Prefetch("roles", queryset=Role.objects.published().order_by("name")),
-                Prefetch("programs", queryset=Program.objects.published().order_by("name")),
-                Prefetch(
-                    "quick_projects", queryset=AgendaQuickProject.objects.order_by("order", "pk")
-                ),
-                "problems",
-                Prefetch(
-                    "background_fits",
-                    queryset=BackgroundAgendaFit.objects.filter(
-                        background__in=Background.objects.published()
-                    )
-                    .select_related("background")
-                    .order_by("background__order", "background__name"),
-                ),
-                "tags",
-            )
+        # Approaches, quick projects, hard problems and tags: in the agenda's own
+        # query (``with_rows``, each in its model's order).
+        agendas = with_rows(
+            super().get_queryset(), "approaches", "quick_projects", "problems", "tags"
+        )
+        return agendas.prefetch_related(
+            Prefetch("failure_modes", queryset=published_failure_modes()),
+            Prefetch("roles", queryset=Role.objects.published().order_by("name")),
+            Prefetch("programs", queryset=Program.objects.published().order_by("name")),
+            Prefetch(
+                "background_fits",
+                queryset=BackgroundAgendaFit.objects.filter(
+                    background__in=Background.objects.published()
+                )
+                .select_related("background")
+                .order_by("background__order", "background__name"),
+            ),
         )
 
     def get_object(self, queryset=None):

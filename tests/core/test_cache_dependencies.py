@@ -270,3 +270,11 @@ def test_search_results_follow_any_record_change(reader):
     response, html = get(reader, "/search/?q=quokka")
     assert response[page_cache.CACHE_HEADER] == "miss"
     assert "Quokka alignment paper" in html
+
+
+def test_a_new_role_in_the_category_reaches_the_more_in_category_list(reader, two_roles):
+    _shown, _other, _role_with, role = two_roles
+    get(reader, role.get_absolute_url())
+    factories.RoleFactory(name="Brand New Role", category=role.category)
+    response, html = get(reader, role.get_absolute_url())
+    assert response[page_cache.CACHE_HEADER] == "miss" and "Brand New Role" in html

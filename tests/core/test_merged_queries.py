@@ -8,10 +8,16 @@ from django.test.utils import CaptureQueriesContext
 
 from core.facets import count_by, count_part, related_counts, related_counts_part, run_counts
 from core.models import Status
-from core.prefetch import prefetch_together
+from core.prefetch import prefetch_together, with_rows
 from guides.models import Paper, ResearchAgenda
 from organizations.models import Organization
-from tests.guides.factories import PaperFactory, ResearchAgendaFactory
+from tests.careers.factories import RoleFactory, RoleFAQFactory
+from tests.guides.factories import (
+    AgendaApproachFactory,
+    AlignmentProblemFactory,
+    PaperFactory,
+    ResearchAgendaFactory,
+)
 from tests.organizations.factories import OrganizationFactory
 
 pytestmark = pytest.mark.django_db
@@ -64,3 +70,53 @@ def test_run_counts_gives_what_count_by_and_related_counts_give_in_one_query():
     assert counts == expected
     assert counts[0] == {"paper": 2, "book": 1}
     assert counts[2] == {agenda.pk: 2, other.pk: 1}
+
+
+def _rows(records):
+    """Each record's model, primary key and every column's value, as loaded."""
+    return [
+        (type(r), r.pk, [getattr(r, f.attname) for f in r._meta.concrete_fields]) for r in records
+    ]
+
+
+def test_with_rows_gives_what_prefetch_related_gives_in_the_records_own_query():
+    first, second, _empty = (ResearchAgendaFactory() for _ in range(3))
+    # Ties on ``order`` broken by the primary key; names whose order depends on case.
+    for name, order in (("b", 2), ("a", 1), ("C", 1)):
+        AgendaApproachFactory(agenda=first, name=name, order=order)
+    AgendaApproachFactory(agenda=second, order=0)
+    problems = [
+        AlignmentProblemFactory(name=name, order=order)
+        for name, order in (("Zeta", 1), ("alpha", 1), ("Beta", 0))
+    ]
+    first.problems.set(problems)
+    second.problems.set(problems[:1])
+    first.tags.add("y-tag", "x-tag")
+    relations = ("approaches", "quick_projects", "problems", "tags")
+    agendas = ResearchAgenda.objects.order_by("pk")
+    expected = [
+        {name: _rows(getattr(agenda, name).all()) for name in relations}
+        for agenda in agendas.prefetch_related(*relations)
+    ]
+    with CaptureQueriesContext(connection) as ctx:
+        found = list(with_rows(agendas, *relations))
+        got = [{name: _rows(getattr(agenda, name).all()) for name in relations} for agenda in found]
+        parents = {approach.agenda for approach in found[0].approaches.all()}
+    assert len(ctx.captured_queries) == 1
+    for rows in (*expected, *got):  # tags have no order of their own
+        rows["tags"].sort(key=lambda row: row[1])
+    assert got == expected
+    assert [a.name for a in found[0].approaches.all()] == ["a", "C", "b"]
+    assert len(got[0]["problems"]) == 3 and got[2] == {name: [] for name in relations}
+    assert parents == {found[0]}  # each child row knows its parent, no query
+
+
+def test_with_rows_reads_values_as_their_columns_do():
+    role = RoleFactory()
+    RoleFAQFactory(role=role, answer="**Yes.**")
+    with CaptureQueriesContext(connection) as ctx:
+        faq = with_rows(type(role).objects.filter(pk=role.pk), "faqs").get().faqs.all()[0]
+    assert len(ctx.captured_queries) == 1
+    assert faq.answer_html.strip() == "<p><strong>Yes.</strong></p>"
+    assert hasattr(faq.answer_html, "__html__")  # marked safe, as when read from its column
+    assert not faq._state.adding and faq._state.db == "default"
