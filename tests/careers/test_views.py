@@ -441,6 +441,18 @@ def test_program_detail(client, programs):
     assert data["applicationDeadline"] == "2030-01-15"
 
 
+def test_program_location_is_left_out_when_it_only_repeats_the_format(client, programs):
+    program = programs["mats"]
+    program.format, program.location = Program.Format.ONLINE, "online"
+    program.save()
+    html = client.get(program.get_absolute_url()).content.decode()
+    assert "<dt>Location</dt>" not in html and "<dt>Format</dt><dd>Online</dd>" in html
+    program.location = "Online, from Europe"
+    program.save()
+    html = client.get(program.get_absolute_url()).content.decode()
+    assert "<dt>Location</dt><dd>Online, from Europe</dd>" in html
+
+
 def test_program_with_draft_organizer_hides_it(client):
     organizer = OrganizationFactory(name="Stealth organizer", status=Status.DRAFT)
     program = ProgramFactory(organizer=organizer)
