@@ -1,22 +1,45 @@
 """What each middleware costs on the request path (in-process, no network).
 
-    DEBUG=0 .venv/bin/python bench/middleware_cost.py [--requests 3000] [--path /healthz]
+    DEBUG=0 .venv/bin/python bench/middleware_cost.py [--rounds 40] [--requests 200]
+        [--path /healthz] [--clock cpu|wall] [--no-log] [--seed 1]
 
-Builds Django's WSGI handler with the project's ``MIDDLEWARE`` and then with
-each middleware left out in turn, and times ``--requests`` calls of ``--path``
-through each (median of 5 runs). The difference is that middleware's cost per
-request. Run it on a quiet machine; the numbers move with the load.
+Built for a shared, noisy machine:
+
+1. **Stacks, interleaved.** Django's WSGI handler is built once with the
+   project's ``MIDDLEWARE`` ("full"), once with none, and once with each
+   middleware left out in turn. Every round times ``--requests`` calls of
+   ``--path`` through every stack, in a fresh random order, so a burst of load
+   from another process hits all stacks alike. The clock is this process's CPU
+   time (``--clock cpu``, the default): time spent descheduled while other
+   processes run is not counted. A middleware's cost is the paired difference
+   *full − without it* within each round; the table gives the median over the
+   rounds and the interquartile range (p25–p75) as the spread.
+2. **Each middleware's own time.** The full stack is built once more with
+   every middleware wrapped in a timer (its ``__call__``, and its
+   ``process_view`` when it has one); a middleware's own time is its inclusive
+   time minus the next one's, per request; the table gives the median over all
+   requests (a request disturbed by another process is an outlier a median
+   ignores). "URL resolving + view" is what is left inside the innermost one.
+
+The access-log line is emitted as in production (``LOG_LEVEL=INFO``, the JSON
+formatter) but written to ``/dev/null``, so its cost is counted; ``--no-log``
+leaves it out. Numbers still move with the machine: report ``uptime``'s load
+average with them.
 """
 
 from __future__ import annotations
 
 import argparse
+import gc
 import io
 import logging
 import os
+import random
 import statistics
 import sys
 import time
+import types
+import warnings
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -24,15 +47,23 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 os.environ.setdefault("SECRET_KEY", "bench-middleware-cost-not-a-secret")
 os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
-os.environ.setdefault("LOG_LEVEL", "WARNING")
+os.environ.setdefault("LOG_LEVEL", "INFO")
 
 import django
 
+# WhiteNoise warns when STATIC_ROOT was never collected; /healthz needs no files.
+warnings.filterwarnings("ignore", message="No directory at")
 django.setup()
 
 from django.conf import settings  # noqa: E402
 from django.core.handlers.wsgi import WSGIHandler  # noqa: E402
 from django.test.utils import override_settings  # noqa: E402
+from django.utils.module_loading import import_string  # noqa: E402
+
+CLOCKS = {"cpu": time.process_time_ns, "wall": time.perf_counter_ns}
+# Timer wrappers live in this fake module so MIDDLEWARE can name them by path.
+TIMED = types.ModuleType("bench_timed_middleware")
+sys.modules[TIMED.__name__] = TIMED
 
 
 def environ(path: str) -> dict:
@@ -42,55 +73,188 @@ def environ(path: str) -> dict:
         "QUERY_STRING": "",
         "SERVER_NAME": "127.0.0.1",
         "SERVER_PORT": "80",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "REMOTE_ADDR": "127.0.0.1",
         "HTTP_HOST": "127.0.0.1",
         "HTTP_ACCEPT_ENCODING": "gzip",
+        "HTTP_USER_AGENT": "wrk",
         "wsgi.url_scheme": "http",
         "wsgi.input": io.BytesIO(b""),
         "wsgi.errors": sys.stderr,
     }
 
 
-def time_stack(middleware: list[str], path: str, requests: int) -> float | None:
-    """µs per request through ``middleware``; None if the stack does not work
-    without the one left out (another middleware needs it)."""
+def log_to_devnull(enabled: bool) -> None:
+    """Keep the production formatter, write its lines nowhere (or log nothing)."""
+    devnull = open(os.devnull, "w")  # noqa: SIM115 - lives as long as the process
+    for handler in logging.getLogger().handlers:
+        if isinstance(handler, logging.StreamHandler):
+            handler.setStream(devnull)
+    if not enabled:
+        logging.getLogger("fieldguide.access").setLevel(logging.WARNING)
+
+
+def build(middleware: list[str]) -> WSGIHandler:
     with override_settings(MIDDLEWARE=middleware):
-        handler = WSGIHandler()
-        statuses = []
-        start_response = lambda status, headers: statuses.append(status)  # noqa: E731
-        logging.disable(logging.CRITICAL)
-        try:
-            b"".join(handler(environ(path), start_response))
-        finally:
-            logging.disable(logging.NOTSET)
-        if not statuses[0].startswith("200"):
-            return None
-        for _ in range(200):  # warm
-            b"".join(handler(environ(path), start_response))
-        runs = []
-        for _ in range(5):
-            started = time.perf_counter()
-            for _ in range(requests):
-                b"".join(handler(environ(path), start_response))
-            runs.append((time.perf_counter() - started) / requests * 1e6)
-        return statistics.median(runs)
+        return WSGIHandler()  # reads MIDDLEWARE now, never again
+
+
+def call(handler, path: str) -> str:
+    statuses = []
+    b"".join(handler(environ(path), lambda status, headers: statuses.append(status)))
+    return statuses[0]
+
+
+def run_batch(handler, path: str, requests: int, clock) -> float:
+    """µs per request for ``requests`` calls."""
+    start_response = lambda status, headers: None  # noqa: E731
+    env = environ(path)
+    gc.collect()
+    started = clock()
+    for _ in range(requests):
+        env["wsgi.input"] = io.BytesIO(b"")
+        b"".join(handler(dict(env), start_response))
+    return (clock() - started) / requests / 1000
+
+
+def quartiles(values: list[float]) -> tuple[float, float, float]:
+    if len(values) < 2:
+        return values[0], values[0], values[0]
+    q1, q2, q3 = statistics.quantiles(values, n=4, method="inclusive")
+    return q1, q2, q3
+
+
+def fmt(values: list[float]) -> str:
+    q1, q2, q3 = quartiles(values)
+    return f"| {q2:.1f} | {q1:.1f}–{q3:.1f} |"
+
+
+# ------------------------------------------------------------ own time per middleware
+
+
+def make_timed(index: int, path: str | None, inclusive: list, view_hooks: list):
+    """A middleware factory timing ``path``'s middleware (or, with None, nothing:
+    the innermost marker, whose inclusive time is URL resolving + views)."""
+    real = import_string(path) if path else None
+
+    class Timed:
+        def __init__(self, get_response):
+            self.inner = real(get_response) if real else get_response
+            hook = getattr(self.inner, "process_view", None) if real else None
+            if hook is not None:
+
+                def process_view(*args, **kwargs):
+                    started = time.perf_counter_ns()
+                    try:
+                        return hook(*args, **kwargs)
+                    finally:
+                        view_hooks[index] += time.perf_counter_ns() - started
+
+                self.process_view = process_view
+            for name in ("process_exception", "process_template_response"):
+                if real and hasattr(self.inner, name):
+                    setattr(self, name, getattr(self.inner, name))
+
+        def __call__(self, request):
+            started = time.perf_counter_ns()
+            response = self.inner(request)
+            inclusive[index] = time.perf_counter_ns() - started
+            return response
+
+    name = f"Timed{index}"
+    setattr(TIMED, name, Timed)
+    return f"{TIMED.__name__}.{name}"
+
+
+def own_times(stack: list[str], path: str, requests: int) -> dict[str, list[float]]:
+    n = len(stack)
+    inclusive = [0] * (n + 1)
+    view_hooks = [0] * n
+    timed = [make_timed(i, p, inclusive, view_hooks) for i, p in enumerate(stack)]
+    timed.append(make_timed(n, None, inclusive, view_hooks))
+    handler = build(timed)
+    for _ in range(200):
+        call(handler, path)
+    samples: dict[str, list[float]] = {name: [] for name in [*stack, "URL resolving + view"]}
+    samples["whole stack (inclusive)"] = []
+    for _ in range(requests):
+        view_hooks[:] = [0] * n
+        call(handler, path)
+        for i, name in enumerate(stack):
+            samples[name].append((inclusive[i] - inclusive[i + 1] + view_hooks[i]) / 1000)
+        samples["URL resolving + view"].append((inclusive[n] - sum(view_hooks)) / 1000)
+        samples["whole stack (inclusive)"].append(inclusive[0] / 1000)
+    return samples
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--requests", type=int, default=3000)
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rounds", type=int, default=40)
+    parser.add_argument("--requests", type=int, default=200, help="per stack per round")
     parser.add_argument("--path", default="/healthz")
+    parser.add_argument("--clock", choices=sorted(CLOCKS), default="cpu")
+    parser.add_argument("--no-log", action="store_true", help="leave out the access-log line")
+    parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
+    log_to_devnull(not args.no_log)
+    clock = CLOCKS[args.clock]
+    rng = random.Random(args.seed)
+
     stack = list(settings.MIDDLEWARE)
-    full = time_stack(stack, args.path, args.requests)
-    bare = time_stack([], args.path, args.requests)
-    print(f"| Stack | µs per request ({args.path}) |\n| --- | ---: |")
-    print(f"| full ({len(stack)} middleware) | {full:.1f} |")
-    print(f"| none | {bare:.1f} |")
-    print("\n| Left out | µs saved |\n| --- | ---: |")
+    stacks = {"full": stack, "none": []}
     for name in stack:
-        without = time_stack([m for m in stack if m != name], args.path, args.requests)
-        saved = "needed by another middleware" if without is None else f"{full - without:.1f}"
-        print(f"| `{name}` | {saved} |")
+        stacks[name] = [m for m in stack if m != name]
+    handlers, broken = {}, []
+    logging.disable(logging.CRITICAL)
+    try:
+        for label, middleware in stacks.items():
+            handler = build(middleware)
+            if call(handler, args.path).startswith("200"):
+                handlers[label] = handler
+            else:
+                broken.append(label)
+    finally:
+        logging.disable(logging.NOTSET)
+    for handler in handlers.values():
+        for _ in range(200):
+            call(handler, args.path)
+
+    samples: dict[str, list[float]] = {label: [] for label in handlers}
+    for _ in range(args.rounds):
+        order = list(handlers)
+        rng.shuffle(order)
+        for label in order:
+            samples[label].append(run_batch(handlers[label], args.path, args.requests, clock))
+
+    print(
+        f"{args.rounds} rounds × {args.requests} requests of {args.path} per stack, "
+        f"interleaved; {args.clock} time; access log "
+        f"{'off' if args.no_log else 'on (to /dev/null)'}; load average "
+        f"{' '.join(f'{x:.2f}' for x in os.getloadavg())}\n"
+    )
+    print(f"| Stack | µs per request ({args.path}), median | p25–p75 |\n| --- | ---: | ---: |")
+    print(f"| full ({len(stack)} middleware) {fmt(samples['full'])}")
+    print(f"| none {fmt(samples['none'])}")
+    diff = [f - b for f, b in zip(samples["full"], samples["none"], strict=True)]
+    print(f"| all middleware (paired difference) {fmt(diff)}")
+
+    print("\n| Left out | µs saved (median of paired differences) | p25–p75 |")
+    print("| --- | ---: | ---: |")
+    for name in stack:
+        if name in broken:
+            print(f"| `{name}` | needed by another middleware | |")
+            continue
+        saved = [f - w for f, w in zip(samples["full"], samples[name], strict=True)]
+        print(f"| `{name}` {fmt(saved)}")
+
+    own = own_times(stack, args.path, args.rounds * args.requests // 4)
+    print(
+        "\n| Own time (timer around each `__call__`, wall clock) | µs, median | p25–p75 |"
+        "\n| --- | ---: | ---: |"
+    )
+    for name, values in own.items():
+        label = f"`{name}`" if name in stack else name
+        print(f"| {label} {fmt(values)}")
 
 
 if __name__ == "__main__":
