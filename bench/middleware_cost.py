@@ -1,19 +1,21 @@
 """What each middleware costs on the request path (in-process, no network).
 
     DEBUG=0 .venv/bin/python bench/middleware_cost.py [--rounds 40] [--requests 200]
-        [--path /healthz] [--clock cpu|wall] [--no-log] [--seed 1]
+        [--path /healthz] [--clock wall|cpu] [--no-log] [--seed 1]
 
 Built for a shared, noisy machine:
 
 1. **Stacks, interleaved.** Django's WSGI handler is built once with the
    project's ``MIDDLEWARE`` ("full"), once with none, and once with each
-   middleware left out in turn. Every round times ``--requests`` calls of
-   ``--path`` through every stack, in a fresh random order, so a burst of load
-   from another process hits all stacks alike. The clock is this process's CPU
-   time (``--clock cpu``, the default): time spent descheduled while other
-   processes run is not counted. A middleware's cost is the paired difference
-   *full − without it* within each round; the table gives the median over the
-   rounds and the interquartile range (p25–p75) as the spread.
+   middleware left out in turn. Every round makes ``--requests`` calls of
+   ``--path`` through every stack, the stacks taking turns call by call in a
+   fresh random order, so a burst of load from another process hits all stacks
+   alike. Each call is timed alone and a round keeps each stack's median call
+   (a call during which another process took the CPU is an outlier);
+   ``--clock cpu`` counts this process's CPU time instead of the wall clock.
+   A middleware's cost is the paired difference *full − without it* within
+   each round; the table gives the median over the rounds and the
+   interquartile range (p25–p75) as the spread.
 2. **Each middleware's own time.** The full stack is built once more with
    every middleware wrapped in a timer (its ``__call__``, and its
    ``process_view`` when it has one); a middleware's own time is its inclusive
@@ -105,16 +107,24 @@ def call(handler, path: str) -> str:
     return statuses[0]
 
 
-def run_batch(handler, path: str, requests: int, clock) -> float:
-    """µs per request for ``requests`` calls."""
+def run_round(handlers: dict, path: str, requests: int, clock, rng) -> dict[str, float]:
+    """One round: ``requests`` calls through every stack, the stacks taking turns
+    call by call in a fresh random order, each call timed alone. Returns each
+    stack's median call in µs: a call during which another process took the CPU
+    is an outlier the median ignores, and a burst of load hits every stack alike."""
     start_response = lambda status, headers: None  # noqa: E731
     env = environ(path)
+    labels = list(handlers)
+    times: dict[str, list[int]] = {label: [] for label in labels}
     gc.collect()
-    started = clock()
     for _ in range(requests):
-        env["wsgi.input"] = io.BytesIO(b"")
-        b"".join(handler(dict(env), start_response))
-    return (clock() - started) / requests / 1000
+        rng.shuffle(labels)
+        for label in labels:
+            request_env = dict(env, **{"wsgi.input": io.BytesIO(b"")})
+            started = clock()
+            b"".join(handlers[label](request_env, start_response))
+            times[label].append(clock() - started)
+    return {label: statistics.median(values) / 1000 for label, values in times.items()}
 
 
 def quartiles(values: list[float]) -> tuple[float, float, float]:
@@ -192,7 +202,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=40)
     parser.add_argument("--requests", type=int, default=200, help="per stack per round")
     parser.add_argument("--path", default="/healthz")
-    parser.add_argument("--clock", choices=sorted(CLOCKS), default="cpu")
+    parser.add_argument("--clock", choices=sorted(CLOCKS), default="wall")
     parser.add_argument("--no-log", action="store_true", help="leave out the access-log line")
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
@@ -221,14 +231,12 @@ def main() -> None:
 
     samples: dict[str, list[float]] = {label: [] for label in handlers}
     for _ in range(args.rounds):
-        order = list(handlers)
-        rng.shuffle(order)
-        for label in order:
-            samples[label].append(run_batch(handlers[label], args.path, args.requests, clock))
+        for label, median in run_round(handlers, args.path, args.requests, clock, rng).items():
+            samples[label].append(median)
 
     print(
         f"{args.rounds} rounds × {args.requests} requests of {args.path} per stack, "
-        f"interleaved; {args.clock} time; access log "
+        f"interleaved call by call, median call per round; {args.clock} clock; access log "
         f"{'off' if args.no_log else 'on (to /dev/null)'}; load average "
         f"{' '.join(f'{x:.2f}' for x in os.getloadavg())}\n"
     )
