@@ -1,11 +1,17 @@
-"""Request ids, access logging, and a calm 503 when the database is away."""
+"""Request ids, access logging, the CSP header, and a calm 503 when the database is away."""
 
 import logging
 import re
 import time
 import uuid
 
-from django.core.signals import request_finished
+from csp.constants import HEADER as CSP_HEADER
+from csp.constants import HEADER_REPORT_ONLY as CSP_HEADER_REPORT_ONLY
+from csp.middleware import CheckableLazyObject
+from csp.middleware import CSPMiddleware as BaseCSPMiddleware
+from csp.utils import build_policy
+from django.conf import settings
+from django.core.signals import request_finished, setting_changed
 from django.dispatch import receiver
 
 from .errors import is_database_unavailable, service_unavailable
@@ -64,6 +70,73 @@ class RequestIDMiddleware:
 @receiver(request_finished, dispatch_uid="core.middleware.clear_request_id")
 def clear_request_id(sender, **kwargs):
     request_id_var.set(NO_REQUEST)
+
+
+# What django-csp's decorators (@csp, @csp_update, @csp_replace) leave on a response.
+CSP_OVERRIDES = (
+    "_csp_config",
+    "_csp_update",
+    "_csp_replace",
+    "_csp_config_ro",
+    "_csp_update_ro",
+    "_csp_replace_ro",
+)
+CSP_SETTINGS = {False: "CONTENT_SECURITY_POLICY", True: "CONTENT_SECURITY_POLICY_REPORT_ONLY"}
+# report_only -> (header value or "", excluded path prefixes), built from the settings.
+_csp_policies: dict[bool, tuple[str, tuple[str, ...]]] = {}
+
+
+@receiver(setting_changed, dispatch_uid="core.middleware.forget_csp_policies")
+def forget_csp_policies(setting, **kwargs):
+    if setting in CSP_SETTINGS.values():
+        _csp_policies.clear()
+
+
+def settings_csp_policy(report_only: bool) -> tuple[str, tuple[str, ...]]:
+    """The policy the settings alone give (no nonce, no per-view change), built once."""
+    try:
+        return _csp_policies[report_only]
+    except KeyError:
+        config = getattr(settings, CSP_SETTINGS[report_only], None) or {}
+        prefixes = tuple(config.get("EXCLUDE_URL_PREFIXES", None) or ())
+        policy = _csp_policies[report_only] = (build_policy(report_only=report_only), prefixes)
+        return policy
+
+
+class CSPMiddleware(BaseCSPMiddleware):
+    """django-csp's middleware with the header built once instead of per response.
+
+    django-csp rebuilds the policy string from the settings on every response
+    (about a sixth of a ``/healthz`` request). The string depends only on the
+    settings unless a nonce was asked for (``request.csp_nonce`` used) or a view
+    changed the policy with django-csp's decorators; those responses go through
+    django-csp unchanged. Otherwise the same headers are set under the same rules
+    (``@csp_exempt``, ``EXCLUDE_URL_PREFIXES``, a header the view set itself,
+    Django's debug 404/500 pages) from the policy built once per settings value.
+    """
+
+    def process_response(self, request, response):
+        if getattr(request, "_csp_nonce", None) is not None or any(
+            getattr(response, name, None) is not None for name in CSP_OVERRIDES
+        ):
+            return super().process_response(request, response)
+        if response.status_code in (500, 404) and settings.DEBUG:
+            return response
+        for report_only, header, exempt in (
+            (False, CSP_HEADER, "_csp_exempt"),
+            (True, CSP_HEADER_REPORT_ONLY, "_csp_exempt_ro"),
+        ):
+            policy, excluded = settings_csp_policy(report_only)
+            if (
+                policy
+                and header not in response
+                and getattr(response, exempt, False) is False
+                and not request.path_info.startswith(excluded)
+            ):
+                response[header] = policy
+        # As django-csp does: a nonce asked for after the header is written is an error.
+        request.csp_nonce = CheckableLazyObject(self._csp_nonce_post_response)
+        return response
 
 
 class DatabaseUnavailableMiddleware:
