@@ -109,9 +109,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
+    "core.middleware.MessageMiddleware",  # Django's, the storage made on first use
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "simple_history.middleware.HistoryRequestMiddleware",
+    "core.middleware.HistoryRequestMiddleware",  # simple_history's, where it can matter
     # A database outage becomes a 503 page (process_exception runs bottom-up).
     "core.middleware.DatabaseUnavailableMiddleware",
     # Last, as django-axes asks: turns a lockout into core.errors.login_locked_out.

@@ -6,10 +6,15 @@ from csp.constants import HEADER, HEADER_REPORT_ONLY, NONCE, NONE, SELF
 from csp.decorators import csp_exempt, csp_replace, csp_update
 from csp.exceptions import CSPNonceError
 from csp.middleware import CSPMiddleware as DjangoCSPMiddleware
+from django.contrib import messages
+from django.contrib.messages.middleware import MessageMiddleware as DjangoMessageMiddleware
+from django.contrib.sessions.backends.signed_cookies import SessionStore
 from django.http import HttpResponse
 from django.test import RequestFactory, override_settings
+from django.utils.functional import empty
+from simple_history.models import HistoricalRecords
 
-from core.middleware import CSPMiddleware
+from core.middleware import CSPMiddleware, HistoryRequestMiddleware, MessageMiddleware
 
 rf = RequestFactory()
 
@@ -116,3 +121,75 @@ def test_debug_error_pages_have_no_csp_as_with_django_csp(settings):
 
     ours, theirs = both(missing)
     assert ours == theirs == (None, None)
+
+
+# --- Messages: the storage made on first use ----------------------------------
+
+
+def with_session(request):
+    request.session = SessionStore()
+    return request
+
+
+@pytest.mark.parametrize(
+    "middleware", [MessageMiddleware, DjangoMessageMiddleware], ids=["project", "django"]
+)
+def test_a_message_added_in_a_view_is_stored_as_django_does(middleware):
+    def adds(request):
+        messages.success(request, "Saved.")
+        return HttpResponse("ok")
+
+    request = with_session(rf.post("/x/"))
+    response = middleware(adds)(request)
+    assert "messages" in response.cookies  # the cookie storage took it
+    follow = rf.get("/y/")
+    follow.COOKIES["messages"] = response.cookies["messages"].value
+    follow = with_session(follow)
+    shown = []
+    middleware(lambda r: shown.extend(str(m) for m in messages.get_messages(r)) or HttpResponse())(
+        follow
+    )
+    assert shown == ["Saved."]
+
+
+def test_a_request_that_never_touches_messages_never_makes_a_storage():
+    request = with_session(rf.get("/x/"))
+    response = MessageMiddleware(plain)(request)
+    assert request._messages._wrapped is empty
+    assert not response.cookies
+    assert not request.session.accessed
+
+
+# --- simple_history's request: kept where an authenticated user can save -------
+
+
+@pytest.mark.parametrize(
+    ("method", "cookies", "kept"),
+    [
+        ("get", {}, False),
+        ("head", {}, False),
+        ("get", {"sessionid": "x"}, True),
+        ("post", {}, True),
+    ],
+)
+def test_history_request_is_kept_where_a_user_can_be_authenticated(method, cookies, kept):
+    seen = []
+
+    def view(request):
+        seen.append(getattr(HistoricalRecords.context, "request", None))
+        return HttpResponse("ok")
+
+    request = getattr(rf, method)("/x/")
+    request.COOKIES.update(cookies)
+    HistoryRequestMiddleware(view)(request)
+    assert seen == [request if kept else None]
+    assert getattr(HistoricalRecords.context, "request", None) is None  # cleared afterwards
+
+
+def test_history_request_is_cleared_when_the_view_raises():
+    def boom(request):
+        raise RuntimeError
+
+    with pytest.raises(RuntimeError):
+        HistoryRequestMiddleware(boom)(rf.post("/x/"))
+    assert getattr(HistoricalRecords.context, "request", None) is None
