@@ -1,6 +1,9 @@
 """The request path's own middleware (core.middleware): the same headers as the
 libraries they stand in for, under the same rules."""
 
+import json
+import logging
+
 import pytest
 from csp.constants import HEADER, HEADER_REPORT_ONLY, NONCE, NONE, SELF
 from csp.decorators import csp_exempt, csp_replace, csp_update
@@ -14,6 +17,7 @@ from django.test import RequestFactory, override_settings
 from django.utils.functional import empty
 from simple_history.models import HistoricalRecords
 
+from core.logging import JSONFormatter
 from core.middleware import CSPMiddleware, HistoryRequestMiddleware, MessageMiddleware
 
 rf = RequestFactory()
@@ -193,3 +197,30 @@ def test_history_request_is_cleared_when_the_view_raises():
     with pytest.raises(RuntimeError):
         HistoryRequestMiddleware(boom)(rf.post("/x/"))
     assert getattr(HistoricalRecords.context, "request", None) is None
+
+
+# --- The access line's formatter ------------------------------------------------
+
+
+def test_json_line_has_the_extras_in_order_and_strings_for_the_rest():
+    logger = logging.getLogger("fieldguide.test")
+    record = logger.makeRecord(
+        logger.name,
+        logging.INFO,
+        __file__,
+        1,
+        "%s %s",
+        ("GET", "/x/"),
+        None,
+        extra={"path": "/x/", "status": 200, "obj": ["a"], "_private": 1, "request": object()},
+    )
+    line = JSONFormatter().format(record)
+    payload = json.loads(line)
+    assert list(payload) == [
+        *["time", "level", "logger", "message", "request_id"],
+        *["path", "status", "obj"],
+    ]
+    assert payload["message"] == "GET /x/"
+    assert payload["status"] == 200 and payload["obj"] == "['a']"
+    assert payload["request_id"] == "-"
+    assert "\n" not in line
