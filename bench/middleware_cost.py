@@ -7,7 +7,9 @@ Built for a shared, noisy machine:
 
 1. **Stacks, interleaved.** Django's WSGI handler is built once with the
    project's ``MIDDLEWARE`` ("full"), once with none, and once with each
-   middleware left out in turn. Every round makes ``--requests`` calls of
+   middleware left out in turn, and the floor: a one-line ``HttpResponse`` view
+   with no middleware and a URLconf of its own (``bench/bare_wsgi.py``'s view).
+   Every round makes ``--requests`` calls of
    ``--path`` through every stack, the stacks taking turns call by call in a
    fresh random order, so a burst of load from another process hits all stacks
    alike. Each call is timed alone and a round keeps each stack's median call
@@ -59,7 +61,9 @@ django.setup()
 
 from django.conf import settings  # noqa: E402
 from django.core.handlers.wsgi import WSGIHandler  # noqa: E402
+from django.http import HttpResponse  # noqa: E402
 from django.test.utils import override_settings  # noqa: E402
+from django.urls import re_path  # noqa: E402
 from django.utils.module_loading import import_string  # noqa: E402
 
 CLOCKS = {"cpu": time.process_time_ns, "wall": time.perf_counter_ns}
@@ -96,9 +100,26 @@ def log_to_devnull(enabled: bool) -> None:
         logging.getLogger("fieldguide.access").setLevel(logging.WARNING)
 
 
-def build(middleware: list[str]) -> WSGIHandler:
+def build(middleware: list[str], handler_class=WSGIHandler) -> WSGIHandler:
     with override_settings(MIDDLEWARE=middleware):
-        return WSGIHandler()  # reads MIDDLEWARE now, never again
+        return handler_class()  # reads MIDDLEWARE now, never again
+
+
+def bare(request):
+    return HttpResponse("ok")
+
+
+# The floor, as bench/bare_wsgi.py serves it: a one-line view, no middleware,
+# a URLconf of its own (here with the project's apps, signals and settings).
+FLOOR = types.ModuleType("bench_floor_urls")
+FLOOR.urlpatterns = [re_path(r"", bare)]
+sys.modules[FLOOR.__name__] = FLOOR
+
+
+class FloorHandler(WSGIHandler):
+    def get_response(self, request):
+        request.urlconf = FLOOR.__name__
+        return super().get_response(request)
 
 
 def call(handler, path: str) -> str:
@@ -211,14 +232,14 @@ def main() -> None:
     rng = random.Random(args.seed)
 
     stack = list(settings.MIDDLEWARE)
-    stacks = {"full": stack, "none": []}
+    stacks = {"full": stack, "none": [], "floor": []}
     for name in stack:
         stacks[name] = [m for m in stack if m != name]
     handlers, broken = {}, []
     logging.disable(logging.CRITICAL)
     try:
         for label, middleware in stacks.items():
-            handler = build(middleware)
+            handler = build(middleware, FloorHandler if label == "floor" else WSGIHandler)
             if call(handler, args.path).startswith("200"):
                 handlers[label] = handler
             else:
@@ -243,8 +264,14 @@ def main() -> None:
     print(f"| Stack | µs per request ({args.path}), median | p25–p75 |\n| --- | ---: | ---: |")
     print(f"| full ({len(stack)} middleware) {fmt(samples['full'])}")
     print(f"| none {fmt(samples['none'])}")
+    print(f"| bare view (as bench/bare_wsgi.py) {fmt(samples['floor'])}")
     diff = [f - b for f, b in zip(samples["full"], samples["none"], strict=True)]
     print(f"| all middleware (paired difference) {fmt(diff)}")
+    ratio = [b / f for f, b in zip(samples["full"], samples["floor"], strict=True)]
+    q1, q2, q3 = quartiles(ratio)
+    print(
+        f'| bare view ÷ full, per round (in-process "req/s ratio") | {q2:.2f} | {q1:.2f}–{q3:.2f} |'
+    )
 
     print("\n| Left out | µs saved (median of paired differences) | p25–p75 |")
     print("| --- | ---: | ---: |")
