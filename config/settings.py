@@ -102,16 +102,16 @@ MIDDLEWARE = [
     "core.middleware.RequestIDMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "core.middleware.CSPMiddleware",  # django-csp's, the header built once
     # Whole pages for anonymous readers (core/cache.py): a hit skips everything below.
     "core.cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
+    "core.middleware.MessageMiddleware",  # Django's, the storage made on first use
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "simple_history.middleware.HistoryRequestMiddleware",
+    "core.middleware.HistoryRequestMiddleware",  # simple_history's, where it can matter
     # A database outage becomes a 503 page (process_exception runs bottom-up).
     "core.middleware.DatabaseUnavailableMiddleware",
     # Last, as django-axes asks: turns a lockout into core.errors.login_locked_out.

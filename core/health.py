@@ -10,21 +10,26 @@ speak plain HTTP inside the private network); they still need a ``Host``
 header listed in ``ALLOWED_HOSTS``.
 """
 
+import json
 import logging
 
 from django.db import Error as DatabaseError
 from django.db import connections
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 logger = logging.getLogger("fieldguide.health")
 
 
+# The liveness answer never changes: serialised once, not by JsonResponse per probe.
+ALIVE = json.dumps({"status": "ok"}).encode()
+
+
 @never_cache
 @require_safe
 def healthz(request):
-    return JsonResponse({"status": "ok"})
+    return HttpResponse(ALIVE, content_type="application/json")
 
 
 @never_cache

@@ -41,12 +41,19 @@ _STANDARD_ATTRS = frozenset(
 _SKIPPED_EXTRAS = frozenset({"request", "server_time"})
 
 
+# Made once: ``json.dumps`` with options builds a new encoder for every line.
+_ENCODER = json.JSONEncoder(ensure_ascii=False, default=str)
+_NOT_EXTRAS = _STANDARD_ATTRS | _SKIPPED_EXTRAS
+_JSON_SCALARS = (str, int, float, bool)
+
+
 class JSONFormatter(logging.Formatter):
     """Formats a record as a single line of JSON.
 
     Always present: ``time`` (UTC, ISO 8601), ``level``, ``logger``, ``message``
     and ``request_id``; then any ``extra=`` fields (``method``, ``path``,
-    ``status``, ``duration_ms`` on access lines); ``exc_info`` becomes ``exception``.
+    ``status``, ``duration_ms`` on access lines), in the order they were given;
+    ``exc_info`` becomes ``exception``.
     """
 
     def format(self, record: logging.LogRecord) -> str:
@@ -59,16 +66,18 @@ class JSONFormatter(logging.Formatter):
             "message": record.getMessage(),
             "request_id": getattr(record, "request_id", None) or request_id_var.get(),
         }
-        for key, value in record.__dict__.items():
-            if key in _STANDARD_ATTRS or key in _SKIPPED_EXTRAS or key.startswith("_"):
-                continue
-            payload[key] = value if _is_json_scalar(value) else str(value)
+        attrs = record.__dict__
+        extras = attrs.keys() - _NOT_EXTRAS  # a set: put back in the record's order
+        for key in sorted(extras, key=list(attrs).index) if len(extras) > 1 else extras:
+            if not key.startswith("_"):
+                value = attrs[key]
+                payload[key] = value if _is_json_scalar(value) else str(value)
         if record.exc_info:
             payload["exception"] = self.formatException(record.exc_info)
         if record.stack_info:
             payload["stack"] = self.formatStack(record.stack_info)
-        return json.dumps(payload, ensure_ascii=False, default=str)
+        return _ENCODER.encode(payload)
 
 
 def _is_json_scalar(value) -> bool:
-    return value is None or isinstance(value, str | int | float | bool)
+    return value is None or isinstance(value, _JSON_SCALARS)

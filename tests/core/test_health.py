@@ -17,7 +17,10 @@ def test_healthz_is_alive_without_the_database(client):
     response = client.get("/healthz")
     assert response.status_code == 200
     assert response.json() == {"status": "ok"}
-    assert "no-cache" in response["Cache-Control"]
+    assert response.content == b'{"status": "ok"}'  # what JsonResponse sent
+    assert response["Content-Type"] == "application/json"
+    assert response["Cache-Control"] == "max-age=0, no-cache, no-store, must-revalidate, private"
+    assert response["Expires"]
 
 
 @pytest.mark.django_db
