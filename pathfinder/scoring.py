@@ -185,7 +185,7 @@ def program_reasons(program, answers: Answers, evidence: Evidence, top, roles) -
         f"{fit.background.name} background: {fit.reason}"
         for fit in evidence.program_background_fits.get(program.pk, ())
     ]
-    agenda_ids = {agenda.pk for agenda in program.agendas.all()}
+    agenda_ids = {agenda.pk for agenda in program.agendas.all()} if top else set()
     reasons += [
         f"Trains for {ranked.agenda.name}, #{rank} for you"
         for rank, ranked in enumerate(top, start=1)
@@ -205,8 +205,10 @@ def _and(names: list[str]) -> str:
 
 def career_stage_rule(program, answers: Answers) -> str | None:
     """Refused when the program lists its career stages and yours is not one of them."""
+    if answers.career is None:
+        return None
     stages = list(program.career_stages.all())
-    if answers.career is None or not stages or answers.career.pk in {s.pk for s in stages}:
+    if not stages or answers.career.pk in {s.pk for s in stages}:
         return None
     return f"accepts {_and([stage.name for stage in stages])} only"
 

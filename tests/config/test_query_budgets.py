@@ -28,7 +28,6 @@ CEILING = 10
 NOT_YET = {
     "role detail": 16,  # child rows, five relations, backgrounds and the pathway: one query each
     "agenda detail": 13,  # one query per related list (issue 14 added four)
-    "decision page plan": 22,  # issue 15: the evidence for each kind of answer, one query each
 }
 
 
@@ -90,6 +89,9 @@ def page_urls() -> dict[str, str]:
         "site feed": "/feed.atom",
         "decision page start": "/find-your-direction/",
         "decision page plan": "/find-your-direction/?" + plan_query(),
+        "decision page plan as JSON": "/api/v1/plan/?" + plan_query(),
+        "decision page plan calendar": "/find-your-direction/plan.ics?" + plan_query(),
+        "decision page plan feed": "/find-your-direction/feed.atom?" + plan_query(),
         "sitemap": "/sitemap.xml",
     }
 
