@@ -543,6 +543,10 @@ def build_plan(catalogue: Catalogue, answers: scoring.Answers, today=None) -> Pl
         if reasons:
             plan.roles.append(Scored(role, reasons))
     plan.roles.sort(key=lambda s: -s.score)
+    evidence.program_roles = {}
+    for scored in plan.roles:
+        for program in scored.record.programs.all():
+            evidence.program_roles.setdefault(program.pk, []).append(scored)
 
     for program in programs:
         entry = ProgramEntry(

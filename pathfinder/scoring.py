@@ -68,6 +68,9 @@ class Evidence:
     agenda_timeline_positions: dict = field(default_factory=lambda: defaultdict(list))
     role_background_fits: dict = field(default_factory=lambda: defaultdict(list))
     program_background_fits: dict = field(default_factory=lambda: defaultdict(list))
+    # program id: the roles on the plan that it leads into, in the plan's order (``None``:
+    # not worked out, read from each role's programs)
+    program_roles: dict | None = None
 
 
 # -- research agendas -----------------------------------------------------------
@@ -191,11 +194,11 @@ def program_reasons(program, answers: Answers, evidence: Evidence, top, roles) -
         for rank, ranked in enumerate(top, start=1)
         if ranked.agenda.pk in agenda_ids
     ]
-    reasons += [
-        f"Leads into {scored.record.name}, a role that fits you"
-        for scored in roles
-        if program.pk in {p.pk for p in scored.record.programs.all()}
-    ]
+    if evidence.program_roles is not None:
+        leads_into = evidence.program_roles.get(program.pk, ())
+    else:
+        leads_into = [s for s in roles if program.pk in {p.pk for p in s.record.programs.all()}]
+    reasons += [f"Leads into {scored.record.name}, a role that fits you" for scored in leads_into]
     return reasons
 
 
