@@ -4,13 +4,24 @@
 ``build_plan`` loads the evidence for the answers and applies the rules in
 ``pathfinder.scoring``. The HTML page, the JSON, the calendar and the feed all
 render the same ``Plan``.
+
+At most ten queries with every answer given (issue 16), whatever the data: two
+for the form's choices, one union of the links the answers touch
+(``pathfinder.loading``), the crux positions, the top agendas' quick projects,
+the roles that fit, one union of those roles' and their programs' links, the
+programs on the plan, their kinds of organization and the reading path's steps.
+Roles, programs and their links are read for the answers only (every program
+only on the start page, which lists them all); what grows with the site are the
+lists the page shows whole (the choices, every agenda) and the published cruxes'
+positions (without their unshown texts), from which those bearing on the plan
+are picked.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from careers.models import (
@@ -22,6 +33,7 @@ from careers.models import (
     Program,
     Role,
 )
+from core import dependencies
 from guides.models import (
     AgendaQuickProject,
     Crux,
@@ -34,14 +46,44 @@ from guides.models import (
 )
 from organizations.models import OrganizationType
 
-from . import scoring
+from . import loading, scoring
 from .forms import PlanForm, has_answers
 from .models import ReaderStage, ReaderStageStep, Timeline
+
+# The form's choices other than the agendas, read as one union of these columns.
+CHOICES = loading.Union(
+    id=loading.INT,
+    order=loading.INT,
+    name=loading.TEXT,
+    slug=loading.TEXT,
+    description=loading.TEXT,
+    advice=loading.TEXT,
+)
+# kind: (model, the columns its records are built with)
+CHOICE_MODELS = {
+    "timeline": (Timeline, ("id", "slug", "name", "description", "order")),
+    "stage": (ReaderStage, ("id", "slug", "name", "description", "advice", "order")),
+    "career": (CareerStage, ("id", "slug", "name", "description", "order")),
+    "background": (Background, ("id", "slug", "name", "order")),
+    "mode": (FailureMode, ("id", "slug", "name")),
+}
+
+
+def _choice(*extra, order="order") -> dict:
+    """A record's columns in ``CHOICES``: its id, order, name and slug, and ``extra``."""
+    return {"id": "pk", "order": order, "name": "name", "slug": "slug"} | {
+        name: name for name in extra
+    }
 
 
 @dataclass
 class Catalogue:
-    """The published records the form's choices come from (9 queries)."""
+    """The published records the form's choices come from (two queries).
+
+    The agendas as whole records (the plan lists them all); the other choices
+    (backgrounds, failure modes, timelines, stages, career stages and the places
+    programs meet in) as one union of the columns the page shows.
+    """
 
     backgrounds: list
     agendas: list
@@ -50,39 +92,54 @@ class Catalogue:
     stages: list
     career_stages: list
     places: list
-    programs: list  # every published program, with its status on the day
 
     @property
     def bets(self) -> list:
         return [agenda for agenda in self.agendas if agenda.if_you_believe.strip()]
 
     @classmethod
-    def load(cls, today=None) -> Catalogue:
-        programs = list(
-            Program.objects.published()
-            .with_application_status(today or timezone.localdate())
-            .select_related("organizer")
-            .prefetch_related(
-                "career_stages", Prefetch("agendas", queryset=ResearchAgenda.objects.only("pk"))
-            )
-            .order_by("name", "pk")
+    def load(cls) -> Catalogue:
+        agendas = list(
+            ResearchAgenda.objects.published()
+            .select_related("superseded_by")
+            .order_by("order", "name", "pk")
         )
-        places = sorted(
-            {p.location for p in programs if p.location and p.format != Program.Format.ONLINE}
+        in_person = Program.objects.published().exclude(format=Program.Format.ONLINE)
+        rows = CHOICES.fetch(
+            [  # a plain queryset first: the listings are noted below
+                CHOICES.part(Timeline.objects.all(), "timeline", **_choice("description")),
+                CHOICES.part(
+                    ReaderStage.objects.all(), "stage", **_choice("description", "advice")
+                ),
+                CHOICES.part(CareerStage.objects.all(), "career", **_choice("description")),
+                CHOICES.part(Background.objects.published(), "background", **_choice()),
+                CHOICES.part(FailureMode.objects.published(), "mode", **_choice(order=None)),
+                CHOICES.part(
+                    in_person.filter(location__gt="").distinct(),
+                    "place",
+                    name="location",
+                ),
+            ],
+            order_by=("kind", "order", "name", "id"),
         )
+        dependencies.depends_on(
+            *(dependencies.listing_key(model) for model in (Background, FailureMode, Program))
+        )
+        records = {
+            kind: [
+                loading.instance(model, **{name: getattr(item, name) for name in fields})
+                for item in rows[kind]
+            ]
+            for kind, (model, fields) in CHOICE_MODELS.items()
+        }
         return cls(
-            backgrounds=list(Background.objects.published().order_by("order", "name", "pk")),
-            agendas=list(
-                ResearchAgenda.objects.published()
-                .select_related("superseded_by")
-                .order_by("order", "name", "pk")
-            ),
-            failure_modes=list(FailureMode.objects.published().order_by("name", "pk")),
-            timelines=list(Timeline.objects.order_by("order", "name", "pk")),
-            stages=list(ReaderStage.objects.order_by("order", "name", "pk")),
-            career_stages=list(CareerStage.objects.order_by("order", "name", "pk")),
-            places=places,
-            programs=programs,
+            backgrounds=records["background"],
+            agendas=agendas,
+            failure_modes=records["mode"],
+            timelines=records["timeline"],
+            stages=records["stage"],
+            career_stages=records["career"],
+            places=sorted({item.name for item in rows["place"]}),
         )
 
     def answers(self, data: dict) -> scoring.Answers:
@@ -182,56 +239,212 @@ def _by(rows, key):
     return grouped
 
 
+# The links between the records the plan reads: one union for the answers
+# (``_answer_links``), one for the roles and programs on the plan.
+LINKS = loading.Union(
+    id=loading.INT,
+    source=loading.INT,
+    target=loading.INT,
+    rank=loading.INT,
+    text=loading.TEXT,
+    slug=loading.TEXT,
+)
+FIT_MODELS = {
+    "agenda-fit": (BackgroundAgendaFit, "agenda_id"),
+    "role-fit": (BackgroundRoleFit, "role_id"),
+    "program-fit": (BackgroundProgramFit, "program_id"),
+}
+
+
+def _link(model, relation, kind, **filters):
+    """A ``LINKS`` part: the rows of ``model.<relation>`` (a many-to-many), source → target."""
+    field = model._meta.get_field(relation)
+    return LINKS.part(
+        field.remote_field.through.objects.filter(**filters),
+        kind,
+        source=field.m2m_column_name(),
+        target=field.m2m_reverse_name(),
+    )
+
+
+def _answer_links(catalogue, answers) -> dict:
+    """What the records say about the answers, one query: the chosen backgrounds'
+    fits (with their reasons), the agendas of the chosen failure modes, the crux
+    positions of the chosen timeline, where crux positions point, and the links
+    of the steps on the chosen stage's reading path (papers and programs with the
+    name and slug a link shows, newest paper first as a guide step lists them)."""
+    agenda_ids = [agenda.pk for agenda in catalogue.agendas]
+    background_ids = [background.pk for background in answers.backgrounds]
+    parts = []
+    if background_ids:
+        for kind, (model, target) in FIT_MODELS.items():
+            fits = model.objects.filter(background_id__in=background_ids)
+            if kind == "agenda-fit":
+                fits = fits.filter(agenda_id__in=agenda_ids)
+            parts.append(
+                LINKS.part(
+                    fits,
+                    kind,
+                    id="pk",
+                    source="background_id",
+                    target=target,
+                    rank="order",
+                    text="reason",
+                )
+            )
+    if answers.concerns:
+        modes = [mode.pk for mode in answers.concerns]
+        parts.append(
+            _link(
+                FailureMode,
+                "agendas",
+                "concern",
+                failuremode_id__in=modes,
+                researchagenda_id__in=agenda_ids,
+            )
+        )
+    if answers.timeline is not None:
+        parts.append(_link(Timeline, "positions", "held", timeline=answers.timeline))
+    if answers.asks_for_directions:
+        cruxes = Crux.objects.published()
+        parts += [
+            _link(
+                CruxPosition,
+                "agendas",
+                "position-agenda",
+                cruxposition__crux__in=cruxes,
+                researchagenda_id__in=agenda_ids,
+            ),
+            _link(
+                CruxPosition,
+                "organization_types",
+                "position-type",
+                cruxposition__crux__in=cruxes,
+            ),
+        ]
+    if answers.stage is not None:
+        on_path = {"guidestep__reader_stage_steps__stage": answers.stage}
+        parts += [
+            _link(GuideStep, "agendas", "step-agenda", researchagenda_id__in=agenda_ids, **on_path),
+            LINKS.part(
+                GuideStep.papers.through.objects.filter(
+                    paper__in=Paper.objects.published(), **on_path
+                ),
+                "step-paper",
+                source="guidestep_id",
+                target="paper_id",
+                rank="paper__year",
+                text="paper__name",
+                slug="paper__slug",
+            ),
+            LINKS.part(
+                GuideStep.programs.through.objects.filter(
+                    program__in=Program.objects.published(), **on_path
+                ),
+                "step-program",
+                source="guidestep_id",
+                target="program_id",
+                text="program__name",
+                slug="program__slug",
+            ),
+        ]
+    return LINKS.fetch(parts, order_by=("kind", "-rank", "text", "id"))
+
+
+def _fits(rows, kind, backgrounds: dict) -> dict:
+    """``{target id: [fit, ...]}`` from the rows of ``kind``, each fit with its
+    background, in the order the page lists them (the backgrounds' order)."""
+    model, target = FIT_MODELS[kind]
+    fits = []
+    for item in rows[kind]:
+        fit = loading.instance(
+            model,
+            id=item.id,
+            background_id=item.source,
+            **{target: item.target},
+            order=item.rank,
+            reason=item.text,
+        )
+        fit.background = backgrounds[item.source]
+        fits.append(fit)
+    fits.sort(key=lambda f: (f.background.order, f.background.name, f.order, f.pk))
+    return _by(fits, lambda fit: getattr(fit, target))
+
+
+def _targets(rows, kind) -> dict:
+    """``{source id: [target id, ...]}`` of the rows of ``kind``."""
+    found: dict = {}
+    for item in rows[kind]:
+        found.setdefault(item.source, []).append(item.target)
+    return found
+
+
+def _records(ids, known: dict, model=None) -> list:
+    """The records of ``ids`` in ``known``'s order. An id ``known`` does not hold is
+    a ``model`` record with only its id (as ``only("pk")`` loads it), or left out
+    without a ``model``."""
+    order = {pk: index for index, pk in enumerate(known)}
+    return [
+        known[pk] if pk in known else loading.instance(model, id=pk)
+        for pk in sorted(ids, key=lambda pk: (order.get(pk, len(order)), pk))
+        if pk in known or model is not None
+    ]
+
+
+# A crux's and its positions' texts the plan shows none of (it links to the crux).
+UNSHOWN_CRUX_TEXTS = (
+    "next_steps",
+    "next_steps_html",
+    *(
+        f"crux__{name}"
+        for name in ("summary", "description", "description_html", "consider", "consider_html")
+    ),
+)
+
+
+def _positions() -> list:
+    """Every published crux's positions (each crux once, its positions in order),
+    without the texts the plan does not show."""
+    positions = list(
+        CruxPosition.objects.filter(crux__in=Crux.objects.published())
+        .select_related("crux")
+        .defer(*UNSHOWN_CRUX_TEXTS)
+        .order_by("crux__order", "crux__name", "crux__pk", "order", "pk")
+    )
+    dependencies.depends_on(dependencies.listing_key(Crux))  # a listing of the cruxes
+    cruxes: dict = {}
+    for position in positions:
+        crux = cruxes.setdefault(position.crux_id, (position.crux, []))
+        position.crux = crux[0]
+        crux[1].append(position)
+    for crux, rows in cruxes.values():
+        loading.fill(crux, "positions", rows)
+    return positions
+
+
 def build_plan(catalogue: Catalogue, answers: scoring.Answers, today=None) -> Plan:
     today = today or timezone.localdate()
     plan = Plan(answers=answers, today=today)
     evidence = scoring.Evidence()
-    background_ids = [b.pk for b in answers.backgrounds]
-    agenda_ids = [a.pk for a in catalogue.agendas]
+    agendas = {agenda.pk: agenda for agenda in catalogue.agendas}
+    backgrounds = {background.pk: background for background in catalogue.backgrounds}
+    links = _answer_links(catalogue, answers)
 
-    if background_ids:
-        fits = BackgroundAgendaFit.objects.filter(
-            background_id__in=background_ids, agenda_id__in=agenda_ids
-        ).select_related("background")
-        evidence.agenda_background_fits = _by(
-            sorted(fits, key=lambda f: (f.background.order, f.background.name, f.order, f.pk)),
-            lambda f: f.agenda_id,
-        )
-    if answers.concerns:
-        links = FailureMode.agendas.through.objects.filter(
-            failuremode_id__in=[m.pk for m in answers.concerns], researchagenda_id__in=agenda_ids
-        ).values_list("researchagenda_id", "failuremode_id")
-        modes = {m.pk: m for m in answers.concerns}
-        for agenda_id, mode_id in sorted(links, key=lambda row: modes[row[1]].name):
-            evidence.agenda_concerns.setdefault(agenda_id, []).append(modes[mode_id])
-    # Cruxes with every position (and where each points): read for the timeline rule
-    # and for the cruxes section.
-    cruxes = []
-    held: set = set()
-    if answers.asks_for_directions:
-        cruxes = list(
-            Crux.objects.published()
-            .prefetch_related(
-                Prefetch(
-                    "positions",
-                    queryset=CruxPosition.objects.order_by("order", "pk").prefetch_related(
-                        Prefetch("agendas", queryset=ResearchAgenda.objects.published()),
-                        Prefetch(
-                            "organization_types",
-                            queryset=OrganizationType.objects.order_by("order", "name"),
-                        ),
-                    ),
-                )
-            )
-            .order_by("order", "name", "pk")
-        )
-    if answers.timeline is not None:
-        held = set(
-            Timeline.positions.through.objects.filter(timeline=answers.timeline).values_list(
-                "cruxposition_id", flat=True
-            )
-        )
-    timeline_positions = [p for crux in cruxes for p in crux.positions.all() if p.pk in held]
+    evidence.agenda_background_fits = _fits(links, "agenda-fit", backgrounds)
+    evidence.program_background_fits = _fits(links, "program-fit", backgrounds)
+    role_fits = _fits(links, "role-fit", backgrounds)
+    modes = {mode.pk: mode for mode in answers.concerns}
+    for item in sorted(links["concern"], key=lambda item: modes[item.source].name):
+        evidence.agenda_concerns.setdefault(item.target, []).append(modes[item.source])
+    # Crux positions (and where each points): read for the timeline rule and for
+    # the cruxes section.
+    held = {item.target for item in links["held"]}
+    positions = _positions() if answers.asks_for_directions else []
+    position_agendas = _targets(links, "position-agenda")
+    position_types = _targets(links, "position-type")
+    for position in positions:
+        loading.fill(position, "agendas", _records(position_agendas.get(position.pk, ()), agendas))
+    timeline_positions = [p for p in positions if p.pk in held]
     for position in timeline_positions:
         for agenda in position.agendas.all():
             evidence.agenda_timeline_positions.setdefault(agenda.pk, []).append(position)
@@ -258,58 +471,83 @@ def build_plan(catalogue: Catalogue, answers: scoring.Answers, today=None) -> Pl
             (s.agenda, projects[s.agenda.pk]) for s in plan.top if s.agenda.pk in projects
         ]
 
-    # -- roles
-    if background_ids or top_ids:
-        role_fits = BackgroundRoleFit.objects.filter(background_id__in=background_ids)
+    # -- roles: those your backgrounds fit and those on your top agendas (each has a
+    # reason, so each is on the plan)
+    roles = []
+    if role_fits or top_ids:
+        on_top = Role.agendas.through.objects.filter(researchagenda_id__in=top_ids)
         roles = list(
             Role.objects.published()
-            .filter(Q(pk__in=role_fits.values("role_id")) | Q(agendas__in=top_ids))
-            .distinct()
+            .filter(Q(pk__in=list(role_fits)) | Q(pk__in=on_top.values("role_id")))
             .select_related("category")
-            .prefetch_related(
-                Prefetch("agendas", queryset=ResearchAgenda.objects.only("pk")),
-                Prefetch("programs", queryset=Program.objects.only("pk")),
-                "employer_types",
-                Prefetch(
-                    "background_fits",
-                    queryset=role_fits.select_related("background").order_by(
-                        "background__order", "background__name", "order", "pk"
-                    ),
-                    to_attr="chosen_fits",
-                ),
-            )
             .order_by("name", "pk")
         )
-        evidence.role_background_fits = {role.pk: role.chosen_fits for role in roles}
-        for role in roles:
-            reasons = [
-                r for rule in scoring.ROLE_RULES for r in rule(role, answers, evidence, plan.top)
-            ]
-            if reasons:
-                plan.roles.append(Scored(role, reasons))
-        plan.roles.sort(key=lambda s: -s.score)
+    role_ids = [role.pk for role in roles]
 
-    # -- programs
-    if background_ids:
-        fits = BackgroundProgramFit.objects.filter(background_id__in=background_ids)
-        evidence.program_background_fits = _by(
-            sorted(
-                fits.select_related("background"),
-                key=lambda f: (f.background.order, f.background.name, f.order, f.pk),
-            ),
-            lambda f: f.program_id,
-        )
-    programs = catalogue.programs
+    # -- programs: every one (no answer about directions), or those your backgrounds
+    # fit, your roles lead from and your top agendas train for
+    programs = Program.objects.published()
     if answers.asks_for_directions:
-        role_program_ids = {p.pk for s in plan.roles for p in s.record.programs.all()}
-        top_set = set(top_ids)
-        programs = [
-            p
-            for p in programs
-            if p.pk in evidence.program_background_fits
-            or p.pk in role_program_ids
-            or top_set.intersection(a.pk for a in p.agendas.all())
+        led_to = Role.programs.through.objects.filter(role_id__in=role_ids)
+        trains = Program.agendas.through.objects.filter(researchagenda_id__in=top_ids)
+        programs = programs.filter(
+            Q(pk__in=list(evidence.program_background_fits))
+            | Q(pk__in=led_to.values("program_id"))
+            | Q(pk__in=trains.values("program_id"))
+        )
+    # The links of the roles and programs, one query.
+    parts = []
+    if role_ids:
+        parts += [
+            _link(Role, "agendas", "role-agenda", role_id__in=role_ids),
+            _link(Role, "programs", "role-program", role_id__in=role_ids),
+            _link(Role, "employer_types", "role-type", role_id__in=role_ids),
         ]
+    if top_ids:  # what a program trains for counts for your top agendas only
+        parts.append(_link(Program, "agendas", "program-agenda", program__in=programs))
+    if answers.career is not None:  # whom a program accepts counts for your career stage
+        parts.append(_link(Program, "career_stages", "program-stage", program__in=programs))
+    role_links = LINKS.fetch(parts)
+    programs = list(programs.with_application_status(today).order_by("name", "pk"))
+
+    role_agendas = _targets(role_links, "role-agenda")
+    role_programs = _targets(role_links, "role-program")
+    program_agendas = _targets(role_links, "program-agenda")
+    program_stages = _targets(role_links, "program-stage")
+    listed = {program.pk: program for program in programs}
+    stages = {stage.pk: stage for stage in catalogue.career_stages}
+    for role in roles:
+        loading.fill(
+            role, "agendas", _records(role_agendas.get(role.pk, ()), agendas, ResearchAgenda)
+        )
+        loading.fill(role, "programs", _records(role_programs.get(role.pk, ()), listed, Program))
+    for program in programs:
+        if top_ids:
+            loading.fill(
+                program,
+                "agendas",
+                _records(program_agendas.get(program.pk, ()), agendas, ResearchAgenda),
+            )
+        if answers.career is not None:
+            loading.fill(
+                program,
+                "career_stages",
+                _records(program_stages.get(program.pk, ()), stages, CareerStage),
+            )
+
+    evidence.role_background_fits = role_fits
+    for role in roles:
+        reasons = [
+            r for rule in scoring.ROLE_RULES for r in rule(role, answers, evidence, plan.top)
+        ]
+        if reasons:
+            plan.roles.append(Scored(role, reasons))
+    plan.roles.sort(key=lambda s: -s.score)
+    evidence.program_roles = {}
+    for scored in plan.roles:
+        for program in scored.record.programs.all():
+            evidence.program_roles.setdefault(program.pk, []).append(scored)
+
     for program in programs:
         entry = ProgramEntry(
             program,
@@ -323,18 +561,28 @@ def build_plan(catalogue: Catalogue, answers: scoring.Answers, today=None) -> Pl
     plan.programs.sort(key=lambda e: scoring.program_order(e.program))
     plan.refused_programs.sort(key=lambda e: (e.program.name.lower(), e.program.pk))
 
-    # -- organization types
+    # -- organization types: those of your roles and of your timelines' positions
+    role_types = _targets(role_links, "role-type")
+    type_ids = {pk for scored in plan.roles for pk in role_types.get(scored.record.pk, ())}
+    type_ids |= {pk for p in timeline_positions for pk in position_types.get(p.pk, ())}
+    kinds = {}
+    if type_ids:
+        kinds = {
+            kind.pk: kind
+            for kind in OrganizationType.objects.filter(pk__in=type_ids).order_by(
+                "order", "name", "pk"
+            )
+        }
+    for role in roles:
+        loading.fill(role, "employer_types", _records(role_types.get(role.pk, ()), kinds))
     type_reasons: dict = {}
-    kinds: dict = {}
     for scored in plan.roles:
         for kind in scored.record.employer_types.all():
-            kinds[kind.pk] = kind
             type_reasons.setdefault(kind.pk, []).append(
                 f"Employs people as {scored.record.name}, a role that fits you"
             )
     for position in timeline_positions:
-        for kind in position.organization_types.all():
-            kinds[kind.pk] = kind
+        for kind in _records(position_types.get(position.pk, ()), kinds):
             type_reasons.setdefault(kind.pk, []).append(
                 f"You expect {answers.timeline.name.lower()} timelines: "
                 f"“{position.stance}” points here"
@@ -345,9 +593,9 @@ def build_plan(catalogue: Catalogue, answers: scoring.Answers, today=None) -> Pl
         )
 
     # -- cruxes that bear on the choices, with every side
-    if cruxes:
+    if positions:
         ranks = {agenda_id: rank for rank, agenda_id in enumerate(top_ids, start=1)}
-        type_ids = {entry.type.pk for entry in plan.organization_types}
+        cruxes = list({position.crux_id: position.crux for position in positions}.values())
         for crux in cruxes:
             reasons = []
             for position in crux.positions.all():
@@ -362,40 +610,49 @@ def build_plan(catalogue: Catalogue, answers: scoring.Answers, today=None) -> Pl
                             f"“{position.stance}” points to {agenda.name}, #{ranks[agenda.pk]} "
                             "for you"
                         )
-                kinds = [k for k in position.organization_types.all() if k.pk in type_ids]
-                if kinds:
+                named = _records(position_types.get(position.pk, ()), kinds)
+                if named:
                     reasons.append(
-                        f"“{position.stance}” points to {scoring._and([k.label for k in kinds])}"
+                        f"“{position.stance}” points to {scoring._and([k.label for k in named])}"
                     )
             if reasons:
                 plan.cruxes.append(CruxEntry(crux, list(dict.fromkeys(reasons)), held))
 
     # -- the reading path for the reader's stage
     if answers.stage is not None:
-        published_papers = Paper.objects.published().only("pk", "name", "slug")
         rows = (
             ReaderStageStep.objects.filter(
                 stage=answers.stage, guide_step__guide__in=Guide.objects.published()
             )
             .select_related("guide_step__guide")
-            .prefetch_related(
-                Prefetch(
-                    "guide_step__agendas",
-                    queryset=ResearchAgenda.objects.published().only("pk", "name", "slug"),
-                ),
-                Prefetch("guide_step__papers", queryset=published_papers),
-                Prefetch(
-                    "guide_step__programs",
-                    queryset=Program.objects.published().only("pk", "name", "slug"),
-                ),
-            )
             .annotate(step_number=_step_number())
             .order_by("order", "pk")
         )
+        # The steps name published papers and programs: a listing of each.
+        dependencies.depends_on(*(dependencies.listing_key(m) for m in (Paper, Program)))
+        step_agendas = _targets(links, "step-agenda")
+        linked = {
+            kind: _by(links[kind], lambda item: item.source)
+            for kind in ("step-paper", "step-program")
+        }
         plan.steps = []
         for row in rows:
-            row.guide_step.number = row.step_number  # its place in its guide (the anchor)
-            plan.steps.append(row.guide_step)
+            step = row.guide_step
+            step.number = row.step_number  # its place in its guide (the anchor)
+            loading.fill(step, "agendas", _records(step_agendas.get(step.pk, ()), agendas))
+            for relation, kind, model in (
+                ("papers", "step-paper", Paper),
+                ("programs", "step-program", Program),
+            ):
+                loading.fill(
+                    step,
+                    relation,
+                    [
+                        loading.instance(model, id=item.target, name=item.text, slug=item.slug)
+                        for item in linked[kind].get(step.pk, ())
+                    ],
+                )
+            plan.steps.append(step)
     return plan
 
 
@@ -420,7 +677,7 @@ def plan_from_request(request, today=None):
 
     No answers at all (the start page) is a plan too: every program, open ones first.
     """
-    catalogue = Catalogue.load(today)
+    catalogue = Catalogue.load()
     if not has_answers(request.GET):
         form = PlanForm(catalogue=catalogue)
         return form, build_plan(catalogue, catalogue.answers({}), today=today)

@@ -68,6 +68,9 @@ class Evidence:
     agenda_timeline_positions: dict = field(default_factory=lambda: defaultdict(list))
     role_background_fits: dict = field(default_factory=lambda: defaultdict(list))
     program_background_fits: dict = field(default_factory=lambda: defaultdict(list))
+    # program id: the roles on the plan that it leads into, in the plan's order (``None``:
+    # not worked out, read from each role's programs)
+    program_roles: dict | None = None
 
 
 # -- research agendas -----------------------------------------------------------
@@ -185,17 +188,17 @@ def program_reasons(program, answers: Answers, evidence: Evidence, top, roles) -
         f"{fit.background.name} background: {fit.reason}"
         for fit in evidence.program_background_fits.get(program.pk, ())
     ]
-    agenda_ids = {agenda.pk for agenda in program.agendas.all()}
+    agenda_ids = {agenda.pk for agenda in program.agendas.all()} if top else set()
     reasons += [
         f"Trains for {ranked.agenda.name}, #{rank} for you"
         for rank, ranked in enumerate(top, start=1)
         if ranked.agenda.pk in agenda_ids
     ]
-    reasons += [
-        f"Leads into {scored.record.name}, a role that fits you"
-        for scored in roles
-        if program.pk in {p.pk for p in scored.record.programs.all()}
-    ]
+    if evidence.program_roles is not None:
+        leads_into = evidence.program_roles.get(program.pk, ())
+    else:
+        leads_into = [s for s in roles if program.pk in {p.pk for p in s.record.programs.all()}]
+    reasons += [f"Leads into {scored.record.name}, a role that fits you" for scored in leads_into]
     return reasons
 
 
@@ -205,8 +208,10 @@ def _and(names: list[str]) -> str:
 
 def career_stage_rule(program, answers: Answers) -> str | None:
     """Refused when the program lists its career stages and yours is not one of them."""
+    if answers.career is None:
+        return None
     stages = list(program.career_stages.all())
-    if answers.career is None or not stages or answers.career.pk in {s.pk for s in stages}:
+    if not stages or answers.career.pk in {s.pk for s in stages}:
         return None
     return f"accepts {_and([stage.name for stage in stages])} only"
 

@@ -282,7 +282,31 @@ def test_queries_do_not_grow_with_the_data(client, world):
 
     assert _count(client, url) == middle == small
     assert _count(client, PLAN) == start
-    assert small <= 27
+    assert small <= 10  # issue 16: every reader page within 10 queries
+
+
+def test_the_plan_reads_only_the_roles_and_programs_its_answers_match(client, world):
+    """What a plan reads is bounded by its answers: a role or program nothing links
+    to the answers is never loaded (the start page still lists every program)."""
+    from careers.models import Program, Role
+    from core import dependencies
+    from tests.careers.factories import ProgramFactory, RoleFactory
+
+    unrelated_program = ProgramFactory(name="Unrelated", format="online")
+    unrelated_role = RoleFactory(name="Unrelated role")
+
+    def loaded(url):
+        with dependencies.recording() as keys:
+            assert client.get(url).status_code == 200
+        return keys
+
+    keys = loaded(f"{PLAN}?{FULL_QUERY}")
+    assert dependencies.record_key(Program, world["mats"].pk) in keys
+    assert dependencies.record_key(Role, world["role"].pk) in keys
+    assert dependencies.record_key(Program, unrelated_program.pk) not in keys
+    assert dependencies.record_key(Role, unrelated_role.pk) not in keys
+    assert dependencies.listing_key(Program) in keys  # a new program still shows
+    assert dependencies.record_key(Program, unrelated_program.pk) in loaded(PLAN)
 
 
 def test_editors_keep_the_stages_and_timelines_in_the_admin(client, world, django_user_model):
