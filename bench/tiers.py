@@ -260,7 +260,7 @@ def main() -> None:
         finally:
             uncached.stop()
         floor_rps = results["rps"]["bare Django view"] or 1
-        results["ratio"] = {k: round(v / floor_rps, 2) for k, v in results["rps"].items()}
+        results["ratio"] = {k: round(v / floor_rps, 4) for k, v in results["rps"].items()}
 
         # An edit, seen through Varnish on the next request.
         role_url = "http://127.0.0.1:6081" + paths["role"]

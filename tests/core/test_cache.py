@@ -103,7 +103,7 @@ def test_settings_use_redis_and_the_page_cache_when_redis_url_is_set():
     out = subprocess.run(
         [sys.executable, "-c", code], env=env, cwd=root, capture_output=True, text=True, check=True
     ).stdout
-    assert out.split() == ["django.core.cache.backends.redis.RedisCache", "True", "True"]
+    assert out.split() == ["core.redis_cache.RedisCache", "True", "True"]
 
 
 # -- invalidation ----------------------------------------------------------------------
