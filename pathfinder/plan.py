@@ -597,8 +597,12 @@ def build_plan(catalogue: Catalogue, answers: scoring.Answers, today=None) -> Pl
         ranks = {agenda_id: rank for rank, agenda_id in enumerate(top_ids, start=1)}
         cruxes = list({position.crux_id: position.crux for position in positions}.values())
         for crux in cruxes:
+            sides = list(crux.positions.all())
+            # A crux on which your timelines take a side: its reasons are that side's
+            # only (the other sides are shown below it, with their arguments).
+            yours = [position for position in sides if position.pk in held]
             reasons = []
-            for position in crux.positions.all():
+            for position in yours or sides:
                 if position.pk in held:
                     reasons.append(
                         f"You expect {answers.timeline.name.lower()} timelines: "

@@ -1,0 +1,46 @@
+"""What a visual review of the plan page found: every reason it shows is true of the
+answer it names, in a stable order, said once and plainly; the plan comes first on a
+phone. Each test reads the rendered page (and the JSON where it carries the same)."""
+
+import re
+
+import pytest
+
+from .conftest import FULL_QUERY
+
+pytestmark = pytest.mark.django_db
+PLAN = "/find-your-direction/"
+
+
+def text(html: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).replace("&#x27;", "'").strip()
+
+
+def crux_reasons(body: str) -> dict:
+    """``{crux name: [reason, ...]}`` as the page lists them."""
+    cards = re.findall(
+        r'<article class="card plan-crux">\s*<h3 class="card-title"><a [^>]+>(.*?)</a></h3>'
+        r'\s*<ul class="plan-reasons">(.*?)</ul>',
+        body,
+        re.S,
+    )
+    return {
+        text(name): [text(item) for item in re.findall(r"<li>(.*?)</li>", items, re.S)]
+        for name, items in cards
+    }
+
+
+def test_a_timeline_crux_gives_the_reasons_of_your_timeline_only(client, world):
+    """“You expect short timelines” is followed by what the short side points to, not by
+    what the long side does (that side is still shown, with its arguments)."""
+    body = client.get(f"{PLAN}?{FULL_QUERY}").content.decode()
+    data = client.get(f"/api/v1/plan/?{FULL_QUERY}").json()
+
+    expected = [
+        "You expect short timelines: this is “Short timelines”",
+        "“Short timelines” points to AI Control, #1 for you",
+        "“Short timelines” points to Frontier lab",
+    ]
+    assert crux_reasons(body)["What if timelines are short?"] == expected
+    assert [c["reasons"] for c in data["cruxes"]] == [expected]
+    assert "Long timelines" in text(body)  # every side is still shown
