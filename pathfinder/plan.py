@@ -601,26 +601,37 @@ def build_plan(catalogue: Catalogue, answers: scoring.Answers, today=None) -> Pl
             # A crux on which your timelines take a side: its reasons are that side's
             # only (the other sides are shown below it, with their arguments).
             yours = [position for position in sides if position.pk in held]
-            reasons = []
-            for position in yours or sides:
+            reasons = []  # (sort key, text): what you hold, then by rank, then kinds
+            for index, position in enumerate(yours or sides):
                 if position.pk in held:
                     reasons.append(
-                        f"You expect {answers.timeline.name.lower()} timelines: "
-                        f"this is “{position.stance}”"
+                        (
+                            (0, index),
+                            f"You expect {answers.timeline.name.lower()} timelines: "
+                            f"this is “{position.stance}”",
+                        )
                     )
                 for agenda in position.agendas.all():
                     if agenda.pk in ranks:
                         reasons.append(
-                            f"“{position.stance}” points to {agenda.name}, #{ranks[agenda.pk]} "
-                            "for you"
+                            (
+                                (1, ranks[agenda.pk], index),
+                                f"“{position.stance}” points to {agenda.name}, "
+                                f"#{ranks[agenda.pk]} for you",
+                            )
                         )
                 named = _records(position_types.get(position.pk, ()), kinds)
                 if named:
                     reasons.append(
-                        f"“{position.stance}” points to {scoring._and([k.label for k in named])}"
+                        (
+                            (2, index),
+                            f"“{position.stance}” points to "
+                            f"{scoring._and([k.label for k in named])}",
+                        )
                     )
             if reasons:
-                plan.cruxes.append(CruxEntry(crux, list(dict.fromkeys(reasons)), held))
+                texts = [text for _key, text in sorted(reasons, key=lambda reason: reason[0])]
+                plan.cruxes.append(CruxEntry(crux, list(dict.fromkeys(texts)), held))
 
     # -- the reading path for the reader's stage
     if answers.stage is not None:

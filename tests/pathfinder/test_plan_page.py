@@ -44,3 +44,23 @@ def test_a_timeline_crux_gives_the_reasons_of_your_timeline_only(client, world):
     assert crux_reasons(body)["What if timelines are short?"] == expected
     assert [c["reasons"] for c in data["cruxes"]] == [expected]
     assert "Long timelines" in text(body)  # every side is still shown
+
+
+def test_crux_reasons_follow_the_agendas_rank(client, world):
+    """A crux whose first side points to your #2 agenda and whose second points to your
+    #1 lists #1 first (not the sides' order), here and in the JSON."""
+    from .factories import CruxFactory, position
+
+    crux = CruxFactory(name="Is interpretability enough?", order=9)
+    position(crux, "Enough", agendas=[world["interp"]])
+    position(crux, "Not enough", agendas=[world["control"]])
+
+    body = client.get(f"{PLAN}?{FULL_QUERY}").content.decode()
+    data = client.get(f"/api/v1/plan/?{FULL_QUERY}").json()
+
+    expected = [
+        "“Not enough” points to AI Control, #1 for you",
+        "“Enough” points to Interpretability, #2 for you",
+    ]
+    assert crux_reasons(body)["Is interpretability enough?"] == expected
+    assert {c["question"]: c["reasons"] for c in data["cruxes"]}[crux.name] == expected
