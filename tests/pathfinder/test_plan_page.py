@@ -64,3 +64,21 @@ def test_crux_reasons_follow_the_agendas_rank(client, world):
     ]
     assert crux_reasons(body)["Is interpretability enough?"] == expected
     assert {c["question"]: c["reasons"] for c in data["cruxes"]}[crux.name] == expected
+
+
+def test_a_program_card_says_once_what_is_not_known(client, world):
+    """A program whose hours are not recorded, for a reader who gave theirs: the card
+    says “Hours a week: not known.”, not “Not known: hours per week not known.”."""
+    world["mats"].hours_per_week = None
+    world["mats"].save()
+    world["mats"].career_stages.clear()
+
+    body = client.get(f"{PLAN}?{FULL_QUERY}").content.decode()
+    data = client.get(f"/api/v1/plan/?{FULL_QUERY}").json()
+
+    caveats = [text(c) for c in re.findall(r'<p class="plan-caveat">(.*?)</p>', body, re.S)]
+    assert caveats == ["Career stages it accepts: not known. Hours a week: not known."]
+    assert "not known not known" not in text(body).replace(".", "")
+    assert "Not known:" not in body
+    mats = next(p for p in data["programs"] if p["slug"] == "mats")
+    assert mats["not_known"] == ["Career stages it accepts", "Hours a week"]
