@@ -576,11 +576,16 @@ def build_plan(catalogue: Catalogue, answers: scoring.Answers, today=None) -> Pl
     for role in roles:
         loading.fill(role, "employer_types", _records(role_types.get(role.pk, ()), kinds))
     type_reasons: dict = {}
+    employs: dict = {}  # kind id: the names of the roles on the plan it employs, in order
     for scored in plan.roles:
         for kind in scored.record.employer_types.all():
-            type_reasons.setdefault(kind.pk, []).append(
-                f"Employs people as {scored.record.name}, a role that fits you"
-            )
+            employs.setdefault(kind.pk, {})[scored.record.name] = None
+    for pk, names in employs.items():  # one sentence naming the roles
+        names = list(names)
+        if len(names) == 1:
+            type_reasons[pk] = [f"Employs people as {names[0]}, a role that fits you"]
+        else:
+            type_reasons[pk] = [f"Employs people in roles that fit you: {scoring._and(names)}"]
     for position in timeline_positions:
         for kind in _records(position_types.get(position.pk, ()), kinds):
             type_reasons.setdefault(kind.pk, []).append(

@@ -82,3 +82,48 @@ def test_a_program_card_says_once_what_is_not_known(client, world):
     assert "Not known:" not in body
     mats = next(p for p in data["programs"] if p["slug"] == "mats")
     assert mats["not_known"] == ["Career stages it accepts", "Hours a week"]
+
+
+def org_type_reasons(body: str) -> dict:
+    """``{kind of organization: [reason, ...]}`` as the page lists them."""
+    section = body.split('id="orgtypes-title"', 1)[1].split("</section>", 1)[0]
+    cards = re.findall(
+        r'<h3 class="card-title"><a [^>]+>(.*?)</a></h3>\s*<ul class="plan-reasons">(.*?)</ul>',
+        section,
+        re.S,
+    )
+    return {
+        text(name): [text(item) for item in re.findall(r"<li>(.*?)</li>", items, re.S)]
+        for name, items in cards
+    }
+
+
+def test_a_kind_of_organization_names_the_roles_it_employs_in_one_sentence(client, world):
+    """Three roles that fit, all at frontier labs: one sentence naming them, not
+    “Employs people as …, a role that fits you” three times."""
+    from tests.careers.factories import RoleFactory
+
+    from .factories import role_fit
+
+    for name in ("Research engineer", "Policy analyst"):
+        role = RoleFactory(name=name)
+        role.employer_types.add(world["lab"])
+        role_fit(world["security"], role)
+
+    body = client.get(f"{PLAN}?{FULL_QUERY}").content.decode()
+    data = client.get(f"/api/v1/plan/?{FULL_QUERY}").json()
+
+    roles = [r["name"] for r in data["roles"]]  # the plan's order
+    assert sorted(roles) == ["Policy analyst", "Research engineer", "Safety engineer"]
+    employs = f"Employs people in roles that fit you: {roles[0]}, {roles[1]} and {roles[2]}"
+    expected = [employs, "You expect short timelines: “Short timelines” points here"]
+    assert org_type_reasons(body)["Frontier lab"] == expected
+    assert data["organization_types"][0]["reasons"] == expected
+
+
+def test_a_kind_of_organization_with_one_role_says_so_plainly(client, world):
+    body = client.get(f"{PLAN}?{FULL_QUERY}").content.decode()
+
+    assert org_type_reasons(body)["Frontier lab"][0] == (
+        "Employs people as Safety engineer, a role that fits you"
+    )
