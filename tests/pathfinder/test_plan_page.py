@@ -127,3 +127,36 @@ def test_a_kind_of_organization_with_one_role_says_so_plainly(client, world):
     assert org_type_reasons(body)["Frontier lab"][0] == (
         "Employs people as Safety engineer, a role that fits you"
     )
+
+
+def program_meta(body: str) -> dict:
+    """``{program name: its card's meta line}``."""
+    cards = re.findall(
+        r'<li class="card plan-program">\s*<h3 class="card-title"><a [^>]+>(.*?)</a></h3>'
+        r'\s*<p class="card-meta">(.*?)</p>',
+        body,
+        re.S,
+    )
+    return {text(name): text(meta) for name, meta in cards}
+
+
+def test_a_program_line_leaves_out_a_location_that_repeats_the_format(client, world):
+    """“Online, Online · Funded” was the format twice: a location equal to the format
+    (in any case) is left out, as on the program page; a real place stays."""
+    from careers.models import Program
+    from tests.careers.factories import ProgramFactory
+
+    from .factories import program_fit
+
+    world["mats"].location = "online"
+    world["mats"].save()
+    london = ProgramFactory(
+        name="London course", format=Program.Format.HYBRID, location="London", cost="free"
+    )
+    program_fit(world["security"], london, "Local")
+
+    meta = program_meta(client.get(f"{PLAN}?background=security").content.decode())
+
+    assert meta["MATS"].endswith("Online · Funded (stipend) · 10 hours a week")
+    assert "Online, online" not in meta["MATS"]
+    assert meta["London course"].endswith("Hybrid, London · Free")
