@@ -160,3 +160,17 @@ def test_a_program_line_leaves_out_a_location_that_repeats_the_format(client, wo
     assert meta["MATS"].endswith("Online · Funded (stipend) · 10 hours a week")
     assert "Online, online" not in meta["MATS"]
     assert meta["London course"].endswith("Hybrid, London · Free")
+
+
+def test_the_stage_advice_is_body_text(client, world):
+    """The advice for your stage is what you do next: body text, not the small grey
+    ``.note`` of an aside."""
+    world["exploring"].advice = "Read one guide end to end before choosing."
+    world["exploring"].save()
+
+    body = client.get(f"{PLAN}?stage=exploring").content.decode()
+
+    paragraph = re.search(r"<p( [^>]*)?>Read one guide end to end before choosing\.</p>", body)
+    assert paragraph is not None
+    assert "note" not in (paragraph.group(1) or "")
+    assert "muted" not in (paragraph.group(1) or "")
