@@ -174,3 +174,27 @@ def test_the_stage_advice_is_body_text(client, world):
     assert paragraph is not None
     assert "note" not in (paragraph.group(1) or "")
     assert "muted" not in (paragraph.group(1) or "")
+
+
+def test_with_answers_the_form_folds_so_the_plan_comes_first_on_a_phone(client, world):
+    """On a phone the whole form came before the plan. With answers it folds behind
+    “Change your answers” (a closed <details>: no script needed), still in the page
+    with the reader's answers; on the start page and with errors it is open."""
+    plan = client.get(f"{PLAN}?{FULL_QUERY}").content.decode()
+    folded = re.search(
+        r'<details class="plan-disclosure">\s*<summary class="plan-summary">Change your answers'
+        r'</summary>\s*<form class="plan-form panel".*?</form>\s*</details>',
+        plan,
+        re.S,
+    )
+    assert folded is not None
+    assert re.search(r'value="security"[^>]*checked', folded.group(0))  # answers kept
+    assert plan.count("<h1") == 1
+    assert plan.index('id="form-title"') < plan.index('id="share-title"')  # headings in order
+
+    start = client.get(PLAN).content.decode()
+    assert "plan-disclosure" not in start  # nothing answered: the form, open
+    assert '<form class="plan-form panel"' in start
+
+    errors = client.get(f"{PLAN}?hours=0").content.decode()
+    assert '<details class="plan-disclosure" open>' in errors
