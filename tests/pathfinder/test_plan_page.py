@@ -198,3 +198,10 @@ def test_with_answers_the_form_folds_so_the_plan_comes_first_on_a_phone(client, 
 
     errors = client.get(f"{PLAN}?hours=0").content.decode()
     assert '<details class="plan-disclosure" open>' in errors
+
+
+def test_how_it_works_says_whose_reasons_a_crux_gives(client, world):
+    page = text(client.get(f"{PLAN}how-it-works/").content.decode())
+
+    assert "the reasons shown are that position's only" in page
+    assert "listed by their rank" in page
