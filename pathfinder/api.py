@@ -41,7 +41,11 @@ class PlanProgramSerializer(serializers.Serializer):
     application_deadline = serializers.DateField(allow_null=True)
     reasons = serializers.ListField(child=serializers.CharField())
     cannot_apply_because = serializers.ListField(child=serializers.CharField())
-    not_known = serializers.ListField(child=serializers.CharField())
+    not_known = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="What your answers could not be checked against because the record does "
+        "not say, e.g. “Hours a week”.",
+    )
 
 
 class PlanQuickProjectSerializer(serializers.Serializer):

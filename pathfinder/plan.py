@@ -576,11 +576,16 @@ def build_plan(catalogue: Catalogue, answers: scoring.Answers, today=None) -> Pl
     for role in roles:
         loading.fill(role, "employer_types", _records(role_types.get(role.pk, ()), kinds))
     type_reasons: dict = {}
+    employs: dict = {}  # kind id: the names of the roles on the plan it employs, in order
     for scored in plan.roles:
         for kind in scored.record.employer_types.all():
-            type_reasons.setdefault(kind.pk, []).append(
-                f"Employs people as {scored.record.name}, a role that fits you"
-            )
+            employs.setdefault(kind.pk, {})[scored.record.name] = None
+    for pk, names in employs.items():  # one sentence naming the roles
+        names = list(names)
+        if len(names) == 1:
+            type_reasons[pk] = [f"Employs people as {names[0]}, a role that fits you"]
+        else:
+            type_reasons[pk] = [f"Employs people in roles that fit you: {scoring._and(names)}"]
     for position in timeline_positions:
         for kind in _records(position_types.get(position.pk, ()), kinds):
             type_reasons.setdefault(kind.pk, []).append(
@@ -597,26 +602,41 @@ def build_plan(catalogue: Catalogue, answers: scoring.Answers, today=None) -> Pl
         ranks = {agenda_id: rank for rank, agenda_id in enumerate(top_ids, start=1)}
         cruxes = list({position.crux_id: position.crux for position in positions}.values())
         for crux in cruxes:
-            reasons = []
-            for position in crux.positions.all():
+            sides = list(crux.positions.all())
+            # A crux on which your timelines take a side: its reasons are that side's
+            # only (the other sides are shown below it, with their arguments).
+            yours = [position for position in sides if position.pk in held]
+            reasons = []  # (sort key, text): what you hold, then by rank, then kinds
+            for index, position in enumerate(yours or sides):
                 if position.pk in held:
                     reasons.append(
-                        f"You expect {answers.timeline.name.lower()} timelines: "
-                        f"this is “{position.stance}”"
+                        (
+                            (0, index),
+                            f"You expect {answers.timeline.name.lower()} timelines: "
+                            f"this is “{position.stance}”",
+                        )
                     )
                 for agenda in position.agendas.all():
                     if agenda.pk in ranks:
                         reasons.append(
-                            f"“{position.stance}” points to {agenda.name}, #{ranks[agenda.pk]} "
-                            "for you"
+                            (
+                                (1, ranks[agenda.pk], index),
+                                f"“{position.stance}” points to {agenda.name}, "
+                                f"#{ranks[agenda.pk]} for you",
+                            )
                         )
                 named = _records(position_types.get(position.pk, ()), kinds)
                 if named:
                     reasons.append(
-                        f"“{position.stance}” points to {scoring._and([k.label for k in named])}"
+                        (
+                            (2, index),
+                            f"“{position.stance}” points to "
+                            f"{scoring._and([k.label for k in named])}",
+                        )
                     )
             if reasons:
-                plan.cruxes.append(CruxEntry(crux, list(dict.fromkeys(reasons)), held))
+                texts = [text for _key, text in sorted(reasons, key=lambda reason: reason[0])]
+                plan.cruxes.append(CruxEntry(crux, list(dict.fromkeys(texts)), held))
 
     # -- the reading path for the reader's stage
     if answers.stage is not None:

@@ -253,12 +253,13 @@ ELIGIBILITY_RULES = (career_stage_rule, where_rule, paid_rule, hours_rule)
 
 
 def program_caveats(program, answers: Answers) -> list[str]:
-    """What could not be checked because the record does not say."""
+    """What could not be checked because the record does not say: the names of the
+    fields not known (the page says "Hours a week: not known")."""
     caveats = []
     if answers.career is not None and not list(program.career_stages.all()):
-        caveats.append("career stages it accepts not known")
+        caveats.append("Career stages it accepts")
     if answers.hours is not None and program.hours_per_week is None:
-        caveats.append("hours per week not known")
+        caveats.append("Hours a week")
     return caveats
 
 

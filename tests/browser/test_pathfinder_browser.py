@@ -88,6 +88,30 @@ PAGES = {
 }
 
 
+def test_on_a_phone_the_plan_comes_first_and_the_answers_unfold(page, site_data):
+    """At 375 px a plan's answers fold behind "Change your answers", so the plan follows
+    the page's introduction; the summary opens them. At 1280 px they are a column beside
+    the plan, open, with no summary."""
+    page.set_viewport_size(VIEWPORTS["mobile"])
+    page.goto(PAGES["plan"])
+    submit = page.get_by_role("button", name="Show my plan")
+    expect(submit).to_be_hidden()
+    summary = page.locator(".plan-summary")
+    expect(summary).to_have_text("Change your answers")
+    plan_top = page.locator("#share-title").bounding_box()["y"]
+    summary_box = summary.bounding_box()
+    assert plan_top - (summary_box["y"] + summary_box["height"]) < 100
+    summary.click()
+    expect(submit).to_be_visible()
+    expect(page.get_by_role("radio", name="Just exploring")).to_be_checked()
+
+    page.set_viewport_size(VIEWPORTS["desktop"])
+    page.goto(PAGES["plan"])
+    expect(page.get_by_role("button", name="Show my plan")).to_be_visible()
+    expect(page.locator(".plan-summary")).to_be_hidden()
+    expect(page.get_by_role("radio", name="Just exploring")).to_be_checked()
+
+
 def test_axe_and_vnu_at_both_widths(page, site_data):
     documents, failures = {}, []
     for width_name, viewport in VIEWPORTS.items():

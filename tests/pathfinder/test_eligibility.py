@@ -36,7 +36,7 @@ def test_career_stage_edges():
     assert refusals(program) == []  # no stage given: nothing to refuse
     assert refusals(open_to_all, career=student) == []
     assert scoring.program_caveats(open_to_all, scoring.Answers(career=student)) == [
-        "career stages it accepts not known"
+        "Career stages it accepts"
     ]
     program.career_stages.set([student, early, mid])
     assert refusals(program, career=senior) == ["accepts Student, Early-career and Mid-career only"]
@@ -75,9 +75,7 @@ def test_hours_edges():
     assert refusals(program, hours=9) == ["asks 10 hours a week; you have 9"]
     assert refusals(program) == []
     assert refusals(unknown, hours=1) == []
-    assert scoring.program_caveats(unknown, scoring.Answers(hours=1)) == [
-        "hours per week not known"
-    ]
+    assert scoring.program_caveats(unknown, scoring.Answers(hours=1)) == ["Hours a week"]
 
 
 def test_every_refusal_is_listed():
