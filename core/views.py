@@ -299,7 +299,7 @@ class TagDetailView(BreadcrumbMixin, TemplateView):
             raise Http404("No such kind of record.")
         if raw_page is None:
             return record_type, 1
-        if not raw_page.isascii() or not raw_page.isdigit() or int(raw_page) < 1:
+        if not raw_page.isascii() or not raw_page.isdigit() or not 1 <= int(raw_page) <= 10**6:
             raise Http404("No such page.")
         return record_type, int(raw_page)
 
