@@ -219,9 +219,12 @@ def published_tags():
             taggit_taggeditem_items__content_type=ContentType.objects.get_for_model(model),
             taggit_taggeditem_items__object_id__in=model.objects.published().values("pk"),
         )
+    # The condition in WHERE (not a FILTER on the count, then HAVING count > 0):
+    # the published subqueries are evaluated once, not twice; the inner join
+    # leaves out the tags without a published record.
     return (
-        Tag.objects.annotate(record_count=Count("taggit_taggeditem_items", filter=condition))
-        .filter(record_count__gt=0)
+        Tag.objects.filter(condition)
+        .annotate(record_count=Count("taggit_taggeditem_items"))
         .order_by("name")
     )
 
