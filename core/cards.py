@@ -12,7 +12,7 @@ record type runs one query instead of one per type.
 import json
 
 from django.db import connection
-from django.db.models import F, Value, Window
+from django.db.models import Count, F, Value, Window
 from django.db.models.functions import JSONObject, RowNumber
 
 # What a card reads (``is_published`` reads status and publish_at).
@@ -35,31 +35,55 @@ def _label_fields(model) -> tuple[str, ...]:
     return tuple(getattr(model, "label_fields", ())) or ("id",)
 
 
-def card_union(querysets, *, ranked: bool = False):
+def card_union(querysets, *, ranked: bool = False, ranks: tuple[int, int] | None = None):
     """One ``UNION ALL`` of the card columns of ``querysets`` (any record types).
 
     Each row is ``(group, rank, *CARD_FIELDS, extra)``: ``group`` is the
     queryset's index, ``rank`` its row's place in the model's default ordering
     (``ROW_NUMBER``) when ``ranked``, else 0. Order the result by the aliases
     ``_group``, ``_rank``, ``_updated``… Returns ``None`` for no querysets.
+
+    ``ranks=(start, stop)`` (implies ``ranked``) keeps the rows ranked
+    ``start < rank <= stop`` of each queryset — a page of every group — and
+    adds each group's whole size: rows are ``(group, rank, total, *CARD_FIELDS,
+    extra)`` (``COUNT(*) OVER ()``, so still one query; see ``counted_rows``).
     """
     parts = []
     for index, queryset in enumerate(querysets):
         model = queryset.model
-        rank = Window(RowNumber(), order_by=model_ordering(model)) if ranked else Value(0)
+        ranked_part = ranked or ranks is not None
+        rank = Window(RowNumber(), order_by=model_ordering(model)) if ranked_part else Value(0)
         # Every column an annotation, in one order: the parts' columns line up.
-        columns = {
-            "_group": Value(index),
-            "_rank": rank,
-            **{f"_{name}": F(name) for name in CARD_FIELDS},
-            "_extra": JSONObject(**{n: F(n) for n in _label_fields(model)}),
-        }
-        parts.append(queryset.order_by().annotate(**columns).values_list(*columns))
+        columns = {"_group": Value(index), "_rank": rank}
+        if ranks is not None:
+            columns["_total"] = Window(Count("pk"))
+        columns.update(
+            {
+                **{f"_{name}": F(name) for name in CARD_FIELDS},
+                "_extra": JSONObject(**{n: F(n) for n in _label_fields(model)}),
+            }
+        )
+        part = queryset.order_by().annotate(**columns)
+        if ranks is not None:  # filtered after the window (Django wraps it in a subquery)
+            part = part.filter(_rank__gt=ranks[0], _rank__lte=ranks[1])
+        parts.append(part.values_list(*columns))
     if not parts:
         return None
     if len(parts) == 1:  # no union: the query orders itself
-        return parts[0].order_by(*model_ordering(querysets[0].model)) if ranked else parts[0]
+        if ranked or ranks is not None:
+            return parts[0].order_by(*model_ordering(querysets[0].model))
+        return parts[0]
     return parts[0].union(*parts[1:], all=True)
+
+
+def counted_rows(rows) -> tuple[list, dict[int, int]]:
+    """Rows of ``card_union(..., ranks=...)`` as plain card rows (for
+    ``card_records``), and ``{group: total}`` of the groups with a row."""
+    plain, totals = [], {}
+    for group, rank, total, *rest in rows:
+        totals[group] = total
+        plain.append((group, rank, *rest))
+    return plain, totals
 
 
 def card_records(rows, models) -> list[tuple[int, object]]:

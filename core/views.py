@@ -17,7 +17,7 @@ from django.views.generic import TemplateView
 from taggit.models import Tag
 
 from . import dependencies, hooks, registry
-from .cards import card_records, card_union
+from .cards import card_records, card_union, counted_rows
 
 
 class SafePaginator(Paginator):
@@ -219,9 +219,12 @@ def published_tags():
             taggit_taggeditem_items__content_type=ContentType.objects.get_for_model(model),
             taggit_taggeditem_items__object_id__in=model.objects.published().values("pk"),
         )
+    # The condition in WHERE (not a FILTER on the count, then HAVING count > 0):
+    # the published subqueries are evaluated once, not twice; the inner join
+    # leaves out the tags without a published record.
     return (
-        Tag.objects.annotate(record_count=Count("taggit_taggeditem_items", filter=condition))
-        .filter(record_count__gt=0)
+        Tag.objects.filter(condition)
+        .annotate(record_count=Count("taggit_taggeditem_items"))
         .order_by("name")
     )
 
@@ -241,21 +244,35 @@ class TagListView(BreadcrumbMixin, TemplateView):
 
 
 class TagDetailView(BreadcrumbMixin, TemplateView):
-    """Every published record with this tag, grouped by type. Unknown tag → 404."""
+    """Every published record with this tag, grouped by type. Unknown tag → 404.
+
+    A group shows its first ``group_limit`` records and how many it has; the
+    rest are a link away — the type's listing filtered by the topic, when the
+    listing has a ``tag`` filter, else the group paged on this page
+    (``?type=role&page=2``, ``per_page`` a page; an unknown type or page is a
+    404). One query for every group and its size together, whatever the data.
+    """
 
     template_name = "core/tag_detail.html"
+    group_limit = 12
+    per_page = 48
 
     def get_breadcrumbs(self):
-        return [
+        crumbs = [
             ("Topics", reverse("core:tag_list")),
             (self.tag.name, reverse("core:tag_detail", kwargs={"slug": self.tag.slug})),
         ]
+        if self.record_type is not None:
+            url = crumbs[-1][1] + f"?type={self.record_type.slug}"
+            crumbs.append((self.record_type.heading, url))
+        return crumbs
 
     def get_context_data(self, **kwargs):
+        self.record_type, number = self.requested_page()
         self.tag = Tag.objects.filter(slug=self.kwargs["slug"]).first()
         if self.tag is None:
             raise Http404("No such tag.")
-        groups = self.tagged_groups()
+        groups = self.tagged_groups(number)
         if not groups:
             # A tag used only on drafts is not shown (nor its name leaked).
             raise Http404("No published records with this tag.")
@@ -263,24 +280,83 @@ class TagDetailView(BreadcrumbMixin, TemplateView):
         context.update(
             tag=self.tag,
             groups=groups,
-            total=sum(len(group["records"]) for group in groups),
+            total=sum(group["total"] for group in groups),
+            total_label=f"{sum(group['total'] for group in groups):,}",
+            record_type=self.record_type,
+            page_obj=groups[0]["page"] if self.record_type is not None else None,
         )
         return context
 
-    def tagged_groups(self) -> list[dict]:
-        """``[{heading, url, records}]`` of the types with published records with
-        this tag, each in its model's order — one query for every type together."""
+    def requested_page(self):
+        """``(record type, page number)`` of ``?type=…&page=…``; ``(None, 1)``
+        for the whole topic. A type that is not a record type's slug, or a page
+        that is not a positive number (or without a type), is a 404."""
+        raw_type = self.request.GET.get("type")
+        raw_page = self.request.GET.get("page")
+        if raw_type is None:
+            if raw_page is not None:
+                raise Http404("A page of which kind of record?")
+            return None, 1
+        record_type = registry.get(raw_type)
+        if record_type is None or record_type.model not in [m for m, *_ in record_types()]:
+            raise Http404("No such kind of record.")
+        if raw_page is None:
+            return record_type, 1
+        if not raw_page.isascii() or not raw_page.isdigit() or not 1 <= int(raw_page) <= 10**6:
+            raise Http404("No such page.")
+        return record_type, int(raw_page)
+
+    def more_url(self, model) -> str:
+        """Where a long group is seen in full: its listing filtered by this topic
+        when the listing has a ``tag`` filter, else its pages on this page."""
+        record_type = registry.for_model(model)
+        filterset = record_type.filterset_class if record_type else None
+        if filterset is not None and "tag" in filterset.base_filters:
+            return f"{reverse(record_type.list_url_name)}?tag={self.tag.slug}"
+        here = reverse("core:tag_detail", kwargs={"slug": self.tag.slug})
+        return f"{here}?type={record_type.slug}"
+
+    def tagged_groups(self, number: int = 1) -> list[dict]:
+        """``[{heading, url, records, total, more_url, page}]`` of the types with
+        published records with this tag, each in its model's order, at most
+        ``group_limit`` records a group (or one page of the requested type) —
+        one query for every type together, with each group's size."""
         types = record_types()
+        if self.record_type is not None:
+            types = [t for t in types if t[0] is self.record_type.model]
+            start = (number - 1) * self.per_page
+            ranks = (start, start + self.per_page)
+        else:
+            ranks = (0, self.group_limit)
         models = [model for model, *_rest in types]
         union = card_union(
-            [model.objects.published().filter(tags=self.tag) for model in models], ranked=True
+            [model.objects.published().filter(tags=self.tag) for model in models], ranks=ranks
         )
         rows = union.order_by("_group", "_rank") if len(models) > 1 else union
+        rows, totals = counted_rows(rows)
         grouped: dict[int, list] = {}
         for group, record in card_records(rows, models):
             grouped.setdefault(group, []).append(record)
-        return [
-            {"heading": heading, "url": url, "records": grouped[index]}
-            for index, (_model, heading, url, _related) in enumerate(types)
-            if index in grouped
-        ]
+        groups = []
+        for index, (model, heading, url, _related) in enumerate(types):
+            if index not in grouped:
+                continue
+            group = {
+                "heading": heading,
+                "url": url,
+                "records": grouped[index],
+                "total": totals[index],
+                "total_label": f"{totals[index]:,}",
+                "plural": registry.for_model(model).verbose_name_plural,
+                "more_url": "",
+                "page": None,
+            }
+            if self.record_type is not None:
+                # A page past the end has no rows: no group, a 404 above.
+                paginator = SafePaginator(range(group["total"]), self.per_page)
+                group["page"] = paginator.page(number)
+                group["page"].object_list = group["records"]
+            elif group["total"] > len(group["records"]):
+                group["more_url"] = self.more_url(model)
+            groups.append(group)
+        return groups

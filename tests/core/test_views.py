@@ -9,6 +9,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from careers.models import Role
 from core.models import Status
 from tests.budgets import per_record_type
 from tests.factories import (
@@ -160,6 +161,103 @@ def test_tag_list_counts_published_records(client, tagged):
     assert "secret-topic" not in html
 
 
+@pytest.fixture
+def crowded(monkeypatch):
+    """A topic with long groups (roles: paged here; organizations: the listing
+    filters by topic) and a short one (papers), with small limits."""
+    from core.views import TagDetailView
+
+    monkeypatch.setattr(TagDetailView, "group_limit", 3, raising=False)
+    monkeypatch.setattr(TagDetailView, "per_page", 2, raising=False)
+    return {
+        "roles": RoleFactory.create_batch(5, tags=["big"]),
+        "orgs": OrganizationFactory.create_batch(4, tags=["big"]),
+        "papers": PaperFactory.create_batch(2, tags=["big"]),
+        "draft": RoleFactory(name="Draft big role", tags=["big"], status="draft"),
+    }
+
+
+def names_in_order(model, slug):
+    return list(model.objects.published().filter(tags__slug=slug).values_list("name", flat=True))
+
+
+def test_tag_detail_caps_long_groups_and_says_how_many(client, crowded):
+
+    response = client.get(reverse("core:tag_detail", args=["big"]))
+    assert response.status_code == 200
+    html = response.content.decode()
+    groups = {group["heading"]: group for group in response.context["groups"]}
+    roles, orgs, papers = groups["Roles"], groups["Organizations"], groups["Papers and books"]
+    # The first records of the group, in the model's order; the group's whole size.
+    assert [r.name for r in roles["records"]] == names_in_order(Role, "big")[:3]
+    assert (len(roles["records"]), roles["total"]) == (3, 5)
+    assert (len(orgs["records"]), orgs["total"]) == (3, 4)
+    assert response.context["total"] == 11  # every record, not only those shown
+    assert "3 of 5 roles" in html and "3 of 4 organizations" in html
+    assert "Draft big role" not in html
+    # The rest: the listing filtered by the topic, else this page's pages of the group.
+    assert orgs["more_url"] == reverse("organizations:organization_list") + "?tag=big"
+    assert roles["more_url"] == reverse("core:tag_detail", args=["big"]) + "?type=role"
+    assert f'href="{roles["more_url"]}"' in html
+    assert f'href="{orgs["more_url"]}"' in html
+    # A short group is as before: every record, no count, no link.
+    assert len(papers["records"]) == papers["total"] == 2
+    assert papers["more_url"] == ""
+    assert "2 of 2" not in html and "?type=paper" not in html
+    assert h1_count(html) == 1
+    assert_no_inline_code(html)
+
+
+def test_tag_detail_listing_link_shows_the_whole_group(client, crowded):
+    html = client.get(reverse("organizations:organization_list") + "?tag=big").content.decode()
+    for org in crowded["orgs"]:
+        assert org.name in html
+
+
+def test_tag_detail_pages_a_group_without_a_topic_filter(client, crowded):
+
+    url = reverse("core:tag_detail", args=["big"])
+    seen = []
+    for number, expected in [(1, 2), (2, 2), (3, 1)]:
+        response = client.get(url, {"type": "role", "page": number})
+        assert response.status_code == 200
+        (group,) = response.context["groups"]
+        assert group["heading"] == "Roles" and group["total"] == 5
+        assert len(group["records"]) == expected
+        page = response.context["page_obj"]
+        assert (page.number, page.paginator.num_pages) == (number, 3)
+        html = response.content.decode()
+        assert h1_count(html) == 1
+        assert 'aria-label="Pages"' in html
+        assert ('rel="next"' in html) == (number < 3)
+        assert_no_inline_code(html)
+        seen += [record.name for record in group["records"]]
+    assert seen == names_in_order(Role, "big")  # every record once, in order
+    assert "Draft big role" not in seen
+    assert client.get(url, {"type": "role"}).context["page_obj"].number == 1
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "type=nope",
+        "type=",
+        "type=crux",  # a record type with nothing on this topic
+        "type=role&page=0",
+        "type=role&page=-1",
+        "type=role&page=abc",
+        "type=role&page=1.0",
+        "type=role&page=%D9%A1",  # a digit, but not 0-9
+        "type=role&page=4",
+        "type=role&page=99999999999999999999",
+        "page=2",
+    ],
+)
+def test_tag_detail_bad_type_or_page_is_404(client, crowded, query):
+    url = reverse("core:tag_detail", args=["big"]) + "?" + query
+    assert client.get(url).status_code == 404
+
+
 def test_tag_pages_query_count_is_constant(client):
     def measure(n):
         for factory in ALL_FACTORIES:
@@ -169,12 +267,17 @@ def test_tag_pages_query_count_is_constant(client):
         detail = len(ctx.captured_queries)
         with CaptureQueriesContext(connection) as ctx:
             assert client.get(reverse("core:tag_list")).status_code == 200
-        return detail, len(ctx.captured_queries)
+        listing = len(ctx.captured_queries)
+        with CaptureQueriesContext(connection) as ctx:
+            url = reverse("core:tag_detail", args=["shared"]) + "?type=role&page=1"
+            assert client.get(url).status_code == 200
+        return detail, listing, len(ctx.captured_queries)
 
     small, large = measure(5), measure(40)
     assert small == large
     # The tag, then one query per record type (the tag list: its counts likewise).
     assert small[0] <= 2 + per_record_type() and small[1] <= 2 + per_record_type()
+    assert small[2] <= 2  # a page of one group: the tag, then its records and their count
 
 
 # ------------------------------------------------------------------ site chrome
