@@ -264,39 +264,42 @@ def _relation_fields(model, target_model):
 
 
 def source_condition(source: Source, obj) -> Q | None:
-    """The OR of every way a ``source`` record can link to ``obj`` (or ``None``)."""
+    """Every way a ``source`` record can link to ``obj``, as one ``pk IN (… UNION …)``
+    (or ``None``).
+
+    One subquery per way, combined by ``UNION`` inside a single ``IN``: the
+    database reads the few linking ids first and then fetches those records by
+    primary key. (An ``OR`` of one ``IN`` per way hides how few rows match, and
+    PostgreSQL then walked a whole table in display order to find them: 20 ms
+    for the papers part at 20,000 papers.)
+    """
     target_model = type(obj)._meta.concrete_model
     model = source.model
-    condition = Q()
-    found = False
-
-    def add(q):
-        nonlocal condition, found
-        condition = condition | q if found else q
-        found = True
+    linked = []
 
     # Relations on the source record itself.
     for model_field in _relation_fields(model, target_model):
-        linked = model.objects.filter(**{model_field.name: obj}).values("pk")
-        add(Q(pk__in=linked))
+        linked.append(model.objects.filter(**{model_field.name: obj}).values_list("pk"))
 
     # Child rows linking the source to the target (guide steps, pathway items).
     for child in source.child_links:
         for model_field in _relation_fields(child.model, target_model):
-            linked = child.model.objects.filter(**{model_field.name: obj}).values(child.parent)
-            add(Q(pk__in=linked))
+            rows = child.model.objects.filter(**{model_field.name: obj})
+            linked.append(rows.values_list(child.parent))
 
     # Markdown record links, in the source's own fields and in child rows (stored on save).
     target_type = registry.for_model(target_model)
     if target_type is not None and obj.slug:
         from .models import MarkdownLink
 
-        linked = MarkdownLink.objects.to_record(target_type.slug, obj.slug).filter(
-            source_type=source.slug
-        )
-        add(Q(pk__in=linked.values("source_id")))
+        rows = MarkdownLink.objects.to_record(target_type.slug, obj.slug)
+        linked.append(rows.filter(source_type=source.slug).values_list("source_id"))
 
-    return condition if found else None
+    if not linked:
+        return None
+    linked = [part.order_by() for part in linked]  # no ORDER BY inside a UNION
+    ids = linked[0].union(*linked[1:]) if len(linked) > 1 else linked[0]
+    return Q(pk__in=ids)
 
 
 # The fields a backlink shows (name, summary, URL): every record type has them.
