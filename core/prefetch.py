@@ -116,7 +116,7 @@ def totals(instance) -> dict[str, int]:
 def _first_rows(queryset, flags: list[str], limit: int):
     """The rows among the first ``limit`` of at least one flag (in ``queryset``'s
     order, then pk), each annotated with ``<flag>_total``: the rows with that flag."""
-    ordering = [*queryset.query.order_by, "pk"]
+    ordering = [*(queryset.query.order_by or queryset.model._meta.ordering), "pk"]
     keep = Q()
     windows = {}
     for flag in flags:

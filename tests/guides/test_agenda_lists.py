@@ -121,3 +121,28 @@ def test_short_lists_are_shown_whole_without_a_total(client):
     assert "Showing" not in html and "showing" not in html
     assert "See all" not in html
     assert "Filter the paper list by this agenda" in html  # as before
+
+
+def test_an_organization_page_shows_its_newest_papers_with_the_total(client):
+    from organizations.views import PAPER_LIMIT
+
+    org = OrganizationFactory(name="Busy Lab", slug="busy-lab")
+    for i in range(PAPER_LIMIT + 2):
+        PaperFactory(name=f"Paper {i:02}", slug=f"paper-{i}", year=2000 + i).organizations.add(org)
+    response = client.get(org.get_absolute_url())
+    html = response.content.decode()
+    shown = [p.name for p in response.context["organization"].papers.all()]
+    assert shown == [f"Paper {i:02}" for i in range(PAPER_LIMIT + 1, 1, -1)]
+    assert "Paper 01" not in html
+    link = reverse("guides:paper_list") + "?organization=busy-lab"
+    assert f"Showing {PAPER_LIMIT} of {PAPER_LIMIT + 2} papers." in html
+    assert f'<a href="{link}">See all {PAPER_LIMIT + 2} papers by Busy Lab</a>' in html
+
+
+def test_an_organization_page_with_few_papers_lists_them_all(client):
+    org = OrganizationFactory(name="Small Lab", slug="small-lab")
+    for i in range(3):
+        PaperFactory(name=f"Paper {i:02}", slug=f"paper-{i}").organizations.add(org)
+    html = client.get(org.get_absolute_url()).content.decode()
+    assert all(f"Paper {i:02}" in html for i in range(3))
+    assert "Showing" not in html and "See all" not in html
