@@ -20,6 +20,7 @@ import json
 from django.db import connections
 from django.db.models import (
     BooleanField,
+    Case,
     Exists,
     ExpressionWrapper,
     F,
@@ -27,9 +28,12 @@ from django.db.models import (
     OuterRef,
     Q,
     Subquery,
+    Sum,
     TextField,
+    When,
+    Window,
 )
-from django.db.models.functions import JSONObject
+from django.db.models.functions import JSONObject, RowNumber
 from django.db.models.query import ModelIterable
 
 from . import dependencies
@@ -40,17 +44,31 @@ def _cache_name(manager) -> str:
     return name or manager.field.remote_field.cache_name  # reverse foreign key
 
 
-def prefetch_together(instance, queryset, relations=(), **extra: Q) -> dict[str, list]:
+def prefetch_together(
+    instance, queryset, relations=(), *, limit: int | None = None, **extra: Q
+) -> dict[str, list]:
     """Load ``relations`` of ``instance`` (related manager names, whose records
     ``queryset`` narrows and orders) and the ``extra`` conditions in one query.
 
     Fills each relation's prefetch cache; returns ``{name: [records]}`` for the
     relations and for each ``extra`` name, every list in ``queryset``'s order.
+
+    With ``limit``, each list holds at most its first ``limit`` records, and
+    ``totals(instance)[name]`` is how many there are in all: a window
+    ``ROW_NUMBER()`` per list keeps the first rows and a window count gives
+    the total, in the same query.
     """
     flags = {}
     for index, name in enumerate(relations):
         related = getattr(instance, name).get_queryset()
-        flags[f"_in_{index}"] = Exists(related.filter(pk=OuterRef("pk")))
+        if limit is None:
+            flags[f"_in_{index}"] = Exists(related.filter(pk=OuterRef("pk")))
+        else:
+            # Referred to several times by the windows: ``pk IN (…)`` is computed
+            # once per reference (a hashed subplan), an ``EXISTS`` once per row.
+            flags[f"_in_{index}"] = ExpressionWrapper(
+                Q(pk__in=related.order_by().values("pk")), output_field=BooleanField()
+            )
     for index, condition in enumerate(extra.values()):
         flags[f"_extra_{index}"] = ExpressionWrapper(condition, output_field=BooleanField())
     names = [*relations, *extra]
@@ -59,12 +77,23 @@ def prefetch_together(instance, queryset, relations=(), **extra: Q) -> dict[str,
     matches = Q()
     for flag in flags:
         matches |= Q(**{flag: True})
+    queryset = queryset.annotate(**flags)
+    if limit is None:
+        queryset = queryset.filter(matches)
+    else:
+        queryset = _first_rows(queryset.filter(matches), list(flags), limit)
     with dependencies.nested():
-        rows = list(queryset.annotate(**flags).filter(matches))
+        rows = list(queryset)
     found = {
         name: [row for row in rows if getattr(row, flag)]
         for name, flag in zip(names, flags, strict=True)
     }
+    if limit is not None:
+        counts = {
+            name: getattr(found[name][0], f"{flag}_total") if found[name] else 0
+            for name, flag in zip(names, flags, strict=True)
+        }
+        instance.__dict__.setdefault(TOTALS_ATTR, {}).update(counts)
     for name in relations:
         manager = getattr(instance, name)
         cached = manager._apply_rel_filters(queryset)
@@ -74,6 +103,31 @@ def prefetch_together(instance, queryset, relations=(), **extra: Q) -> dict[str,
             instance._prefetched_objects_cache = {}
         instance._prefetched_objects_cache[_cache_name(manager)] = cached
     return found
+
+
+TOTALS_ATTR = "_prefetch_totals"
+
+
+def totals(instance) -> dict[str, int]:
+    """``{relation: total}`` for the lists ``prefetch_together(…, limit=…)`` cut."""
+    return instance.__dict__.get(TOTALS_ATTR, {})
+
+
+def _first_rows(queryset, flags: list[str], limit: int):
+    """The rows among the first ``limit`` of at least one flag (in ``queryset``'s
+    order, then pk), each annotated with ``<flag>_total``: the rows with that flag."""
+    ordering = [*(queryset.query.order_by or queryset.model._meta.ordering), "pk"]
+    keep = Q()
+    windows = {}
+    for flag in flags:
+        windows[f"{flag}_rank"] = Window(RowNumber(), partition_by=[F(flag)], order_by=ordering)
+        windows[f"{flag}_total"] = Window(Sum(Case(When(**{flag: True}, then=1), default=0)))
+        keep |= Q(**{flag: True, f"{flag}_rank__lte": limit})
+    queryset = queryset.annotate(**windows)
+    queryset = queryset.annotate(
+        _keep=Case(When(keep, then=True), default=False, output_field=BooleanField())
+    )
+    return queryset.filter(_keep=True).order_by(*ordering)
 
 
 # ------------------------------------------------------------------ with_rows

@@ -20,7 +20,7 @@ from core.facets import (
     related_facet,
 )
 from core.markdown import markdown_to_text
-from core.prefetch import prefetch_together, with_rows
+from core.prefetch import prefetch_together, totals, with_rows
 from core.seo import absolute_url
 from core.views import BreadcrumbMixin, RecordPageMixin, SafePaginator, SlugHistoryRedirectMixin
 from links.backlinks import BacklinksMixin
@@ -41,6 +41,10 @@ from .models import (
 )
 
 PAGE_SIZE = 24
+# An agenda's page shows at most this many of each long list (papers, critiques,
+# key organizations, funders, roles, programs), with the total and a link to the
+# full list where a listing can be filtered by agenda.
+AGENDA_LIST_LIMIT = 12
 
 
 def published_agendas():
@@ -215,12 +219,14 @@ class AgendaCompareView(BreadcrumbMixin, ListView):
 class AgendaDetailView(SectionDetailView):
     """Everything about one agenda. Queries: the agenda, with its approaches,
     quick projects, hard problems and tags in the same query (``with_rows``);
-    one per other related list (failure modes, roles, programs, backgrounds),
-    one for its organizations (key ones and funders), one for its papers (and
-    critiques), one for its lineage (sub-agendas, parent, successor and
-    predecessors); then "What links here" (one query for every other record
-    type — the page lists its papers, failure modes, roles, programs and
-    backgrounds in full already)."""
+    one per other related list (failure modes, backgrounds), one for its
+    organizations (key ones and funders), one for its papers (and critiques),
+    one for its roles, one for its programs — each of these cut to its first
+    ``AGENDA_LIST_LIMIT`` records, with its total from the same query — one
+    for its lineage (sub-agendas, parent, successor and predecessors); then
+    "What links here" (one query for every other record type — the page lists
+    its papers, failure modes, roles, programs and backgrounds already, in
+    full or up to the limit with a link to the full list or its total)."""
 
     model = ResearchAgenda
     backlinks_exclude = ("paper", "failure-mode", "role", "program", "background")
@@ -237,8 +243,6 @@ class AgendaDetailView(SectionDetailView):
         )
         return agendas.prefetch_related(
             Prefetch("failure_modes", queryset=published_failure_modes()),
-            Prefetch("roles", queryset=Role.objects.published().order_by("name")),
-            Prefetch("programs", queryset=Program.objects.published().order_by("name")),
             Prefetch(
                 "background_fits",
                 queryset=BackgroundAgendaFit.objects.filter(
@@ -251,9 +255,19 @@ class AgendaDetailView(SectionDetailView):
 
     def get_object(self, queryset=None):
         agenda = super().get_object(queryset)
-        # Lists of the same model from one query each (``prefetch_together``).
-        prefetch_together(agenda, published_organizations(), ("key_organizations", "funders"))
-        prefetch_together(agenda, published_papers(), ("papers", "critiques"))
+        # Lists of the same model from one query each (``prefetch_together``),
+        # each cut to its first ``AGENDA_LIST_LIMIT`` records, with its total.
+        limit = AGENDA_LIST_LIMIT
+        prefetch_together(
+            agenda, published_organizations(), ("key_organizations", "funders"), limit=limit
+        )
+        prefetch_together(agenda, published_papers(), ("papers", "critiques"), limit=limit)
+        prefetch_together(
+            agenda, Role.objects.published().order_by("name"), ("roles",), limit=limit
+        )
+        prefetch_together(
+            agenda, Program.objects.published().order_by("name"), ("programs",), limit=limit
+        )
         # Lineage: only published agendas are named.
         self.lineage = prefetch_together(
             agenda,
@@ -271,6 +285,8 @@ class AgendaDetailView(SectionDetailView):
         context["parent_agenda"] = next(iter(lineage["parent"]), None)
         context["successor"] = next(iter(lineage["successor"]), None)
         context["predecessors"] = lineage["predecessors"]
+        # ``{relation: total}`` for the lists shown in part ("Showing 12 of 812").
+        context["totals"] = totals(self.object)
         return context
 
 

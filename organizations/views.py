@@ -17,6 +17,7 @@ from core.facets import (
     run_counts,
 )
 from core.markdown import markdown_to_text
+from core.prefetch import prefetch_together, totals
 from core.views import BreadcrumbMixin, RecordPageMixin, SlugHistoryRedirectMixin
 from guides.models import Paper, ResearchAgenda
 from links.backlinks import BacklinksMixin
@@ -25,6 +26,9 @@ from .filters import RUNS_PROGRAM_CHOICES, OrganizationFilter
 from .models import Organization, OrganizationType
 
 TAG_FACET_LIMIT = 20
+# An organization's page shows its newest papers up to this many, with the total
+# and a link to the paper listing filtered by the organization.
+PAPER_LIMIT = 12
 
 
 def organizations_crumb():
@@ -187,7 +191,8 @@ class OrganizationDetailView(
     """One organization with its published agendas, papers, programs and roles.
 
     Queries (constant): the organization with its type, then one each for
-    agendas, papers, programs, roles and tags; three for "What links here"
+    agendas, programs, roles and tags, one for its first ``PAPER_LIMIT`` papers
+    and their total; three for "What links here"
     (guides, organizations, failure modes — the page lists the rest itself).
     An old slug answers with a 301 to the current page.
     """
@@ -202,7 +207,6 @@ class OrganizationDetailView(
             .select_related("type")
             .prefetch_related(
                 Prefetch("agendas", queryset=ResearchAgenda.objects.published()),
-                Prefetch("papers", queryset=Paper.objects.published()),
                 Prefetch(
                     "programs",
                     queryset=Program.objects.published().order_by("name"),
@@ -215,6 +219,12 @@ class OrganizationDetailView(
             )
         )
 
+    def get_object(self, queryset=None):
+        org = super().get_object(queryset)
+        # Its first papers (newest first) and how many there are, in one query.
+        prefetch_together(org, Paper.objects.published(), ("papers",), limit=PAPER_LIMIT)
+        return org
+
     def get_breadcrumbs(self):
         org = self.object
         return [organizations_crumb(), (org.name, org.get_absolute_url())]
@@ -222,6 +232,7 @@ class OrganizationDetailView(
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["jsonld_data"] = organization_jsonld(self.request, self.object)
+        context["totals"] = totals(self.object)
         return context
 
 
