@@ -146,6 +146,18 @@ def measure(url: str, args) -> dict:
     return bench.parse_wrk(out, url)
 
 
+def measure_into(results: dict, label: str, url: str, args) -> None:
+    """Fetch ``url`` once, measure it with wrk and record it under ``label``."""
+    get(url)
+    result = measure(url, args)
+    results["rps"][label] = result["rps"]
+    results["latency_ms"][label] = result["latency_ms"]
+    bench.log(
+        f"{label:<24} {result['rps']:9.1f} req/s  p99 {result['latency_ms']['p99']:.2f} ms"
+        f"  non-2xx {result['non_2xx_3xx']}"
+    )
+
+
 def detail_path(env, key: str) -> str:
     """The URL of a published record in the middle of its table."""
     model = {"org": "organizations.models.Organization"}[key]
@@ -236,27 +248,13 @@ def main() -> None:
             "role, Varnish hit": "http://127.0.0.1:6081" + paths["role"],
         }
         for label, url in targets.items():
-            get(url)
-            result = measure(url, args)
-            results["rps"][label] = result["rps"]
-            results["latency_ms"][label] = result["latency_ms"]
-            bench.log(
-                f"{label:<24} {result['rps']:9.1f} req/s  p99 {result['latency_ms']['p99']:.2f} ms"
-                f"  non-2xx {result['non_2xx_3xx']}"
-            )
+            measure_into(results, label, url, args)
         # Misses under load: the same site with the page cache off (port 8103).
         uncached = start_app(dict(env, PAGE_CACHE="0"), 8103, args, workdir / "uncached.log")
         try:
             for label, key in (("role, cache off", "role"), ("organization, cache off", "org")):
                 url = "http://127.0.0.1:8103" + (paths.get(key) or detail_path(env, key))
-                get(url)
-                result = measure(url, args)
-                results["rps"][label] = result["rps"]
-                results["latency_ms"][label] = result["latency_ms"]
-                bench.log(
-                    f"{label:<24} {result['rps']:9.1f} req/s"
-                    f"  p99 {result['latency_ms']['p99']:.2f} ms  non-2xx {result['non_2xx_3xx']}"
-                )
+                measure_into(results, label, url, args)
         finally:
             uncached.stop()
         floor_rps = results["rps"]["bare Django view"] or 1
