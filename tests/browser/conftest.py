@@ -101,6 +101,37 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.skip(reason=chromium_missing))
 
 
+# --- Database -----------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """On SQLite, the browser tests' database is a file, not Django's shared in-memory one.
+
+    With an in-memory test database the live server's request threads and the
+    test itself share one SQLite connection (pytest-django passes it to the
+    server), or open several connections to one shared-cache database, so two
+    requests at once (a form's presence refresh while it is saved, a page
+    closing while the next test flushes the tables) use one connection from
+    two threads. A CI run hung there once for over an hour. A file gives every
+    thread its own connection; WAL lets readers run beside a writer, and
+    ``BEGIN IMMEDIATE`` with a 30 s busy timeout makes writers wait for each
+    other instead of failing.
+    """
+    from django.conf import settings
+
+    for alias, database in settings.DATABASES.items():
+        if database["ENGINE"] != "django.db.backends.sqlite3":
+            continue
+        folder = Path(tempfile.mkdtemp(prefix="fieldguide-browser-db-"))
+        database.setdefault("TEST", {})["NAME"] = str(folder / f"{alias}.sqlite3")
+        database.setdefault("OPTIONS", {}).update(
+            timeout=30,
+            transaction_mode="IMMEDIATE",
+            init_command="PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+        )
+
+
 # --- Playwright ---------------------------------------------------------------
 
 
