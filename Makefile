@@ -44,7 +44,7 @@ browser-deps: ## Install Chromium (apt) and axe-core/vnu-jar (npm) for the brows
 	bash .ci/browser-deps
 
 test-browser: install browser-deps ## Run the Playwright browser tests in headless Chromium
-	REQUIRE_BROWSER_TOOLS=1 $(BIN)/pytest -m browser --timeout=$${BROWSER_TEST_TIMEOUT:-600} --timeout-method=thread
+	REQUIRE_BROWSER_TOOLS=1 $(BIN)/pytest -m browser --timeout=$${BROWSER_TEST_TIMEOUT:-600} --timeout-method=thread --reruns=1
 
 lint: install ## Check style (ruff) and the apps' dependency rule (import-linter)
 	$(BIN)/ruff check .

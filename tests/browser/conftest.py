@@ -22,12 +22,18 @@ missing the tests are skipped with the reason, unless ``REQUIRE_BROWSER_TOOLS=1`
 (set by ``make test-browser``), in which case they fail.
 """
 
+import contextlib
+import gc
 import io
 import json
 import os
 import shutil
+import signal
 import subprocess
+import sys
 import tempfile
+import threading
+import traceback
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
@@ -47,6 +53,8 @@ ARGS = [
     "--disable-component-update",
     "--disable-sync",
     "--no-first-run",
+    # Shared memory from /tmp, not /dev/shm (small in many containers).
+    "--disable-dev-shm-usage",
 ]
 
 # The two widths every reader page is checked at.
@@ -139,6 +147,129 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
 def browser_type_launch_args(browser_type_launch_args):
     require("chromium")
     return {**browser_type_launch_args, "executable_path": CHROMIUM_PATH, "args": ARGS}
+
+
+@pytest.fixture
+def browser(launch_browser):
+    """A Chromium of its own for every test (pytest-playwright shares one per session).
+
+    Two CI runs hung inside a Playwright call after about a dozen tests of one
+    long-lived browser; a fresh one per test costs about half a second and
+    leaves nothing behind for the next test. When a test stalls, the
+    watchdog below kills this browser, the hung call fails, and the next test
+    starts a new one.
+    """
+    browser = launch_browser()
+    yield browser
+    # A browser the watchdog killed is already gone: closing it may raise.
+    with contextlib.suppress(Exception):
+        browser.close()
+
+
+# --- Stall watchdog ------------------------------------------------------------
+
+# A test still running after this many seconds is stalled: its stack (the test's
+# own greenlet, which pytest-timeout's thread dump does not show) is written to
+# artifacts/stalled-*.txt and printed at the end of the run, then the test's
+# Chromium is killed so the Playwright call it waits on fails and the run goes on.
+STALL_SECONDS = float(os.environ.get("BROWSER_TEST_STALL", "240"))
+_stalls: list[str] = []
+
+
+def _every_stack() -> str:
+    """The stack of every thread and of every suspended greenlet (Playwright's sync API).
+
+    Read while the other threads run, so any part may fail; a failure is noted in
+    the text instead of ending the watchdog (pytest would only report it after
+    the hung test ended, which it never does).
+    """
+    parts = []
+    try:
+        for thread_id, frame in sys._current_frames().items():
+            parts.append(f"--- thread {thread_id}\n" + "".join(traceback.format_stack(frame)))
+    except Exception as error:
+        parts.append(f"--- the threads' stacks could not be read: {error!r}")
+    try:
+        import greenlet
+
+        for obj in gc.get_objects():
+            # type(), not isinstance(): a lazy object (a request's CSP nonce) would
+            # evaluate itself to answer isinstance and may raise.
+            if issubclass(type(obj), greenlet.greenlet):
+                frame = obj.gr_frame
+                if frame is not None:
+                    parts.append("--- greenlet\n" + "".join(traceback.format_stack(frame)))
+    except Exception as error:
+        parts.append(f"--- the greenlets' stacks could not be read: {error!r}")
+    return "\n".join(parts)
+
+
+def _test_line(stacks: str) -> str:
+    """The last line of a test module in the dump: where the test was waiting."""
+    lines = [line.strip() for line in stacks.splitlines()]
+    found = [i for i, line in enumerate(lines) if "/tests/browser/test_" in line]
+    if not found:
+        return "(no test frame found)"
+    at = found[-1]
+    return " ".join(lines[at : at + 2])  # 'File "…", line N, in test_…' and the code
+
+
+def _chromium_descendants() -> list[int]:
+    """The Chromium processes started under this pytest (through Playwright's driver)."""
+    children: dict[int, list[int]] = {}
+    names: dict[int, str] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        # "pid (comm) state ppid ...": comm may hold spaces, so split after the last ")".
+        comm = stat[stat.index("(") + 1 : stat.rindex(")")]
+        ppid = int(stat[stat.rindex(")") + 2 :].split()[1])
+        children.setdefault(ppid, []).append(int(entry.name))
+        names[int(entry.name)] = comm
+    found, todo = [], [os.getpid()]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            todo.append(child)
+            if "chrom" in names.get(child, ""):
+                found.append(child)
+    return found
+
+
+def _on_stall(nodeid: str) -> None:
+    try:
+        stacks = _every_stack()
+        _stalls.append(f"{nodeid} stalled for {STALL_SECONDS:.0f} s at: {_test_line(stacks)}")
+        sys.__stderr__.write(f"\n!!! {_stalls[-1]}; killing its Chromium\n")
+        sys.__stderr__.flush()
+        ARTIFACTS.mkdir(exist_ok=True)
+        safe = "".join(c if c.isalnum() else "-" for c in nodeid)[-120:]
+        (ARTIFACTS / f"stalled-{safe}.txt").write_text(stacks)
+    except Exception as error:  # the kill below must happen
+        _stalls.append(f"{nodeid} stalled for {STALL_SECONDS:.0f} s ({error!r})")
+    finally:
+        for pid in _chromium_descendants():
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+
+
+@pytest.fixture(autouse=True)
+def _stall_watchdog(request):
+    timer = threading.Timer(STALL_SECONDS, _on_stall, args=(request.node.nodeid,))
+    timer.daemon = True
+    timer.start()
+    yield
+    timer.cancel()
+
+
+def pytest_terminal_summary(terminalreporter):
+    if _stalls:
+        terminalreporter.section("stalled browser tests (stacks in artifacts/stalled-*.txt)")
+        for line in _stalls:
+            terminalreporter.write_line(line)
 
 
 @pytest.fixture(scope="session")
