@@ -10,8 +10,10 @@ for the form's choices, one union of the links the answers touch
 (``pathfinder.loading``), the crux positions, the top agendas' quick projects,
 the roles that fit, one union of those roles' and their programs' links, the
 programs on the plan, their kinds of organization and the reading path's steps.
-Roles, programs and their links are read for the answers only (every program
-only on the start page, which lists them all); what grows with the site are the
+Roles, programs and their links are read for the answers only (the start page's
+HTML lists the ``scoring.START_PROGRAMS`` programs that come first, open ones
+first, chosen and counted in SQL; its JSON, calendar and feed every program);
+what grows with the site are the
 lists the page shows whole (the choices, every agenda) and the published cruxes'
 positions (without their unshown texts), from which those bearing on the plan
 are picked.
@@ -21,10 +23,24 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import (
+    Case,
+    Count,
+    DateField,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+    Window,
+)
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 from careers.models import (
+    ApplicationStatus,
     Background,
     BackgroundAgendaFit,
     BackgroundProgramFit,
@@ -213,6 +229,11 @@ class Plan:
     cruxes: list = field(default_factory=list)
     steps: list = field(default_factory=list)  # guide steps on the reading path
     today: object = None
+    more_programs: int = 0  # programs left off a list cut to its first ones
+
+    @property
+    def program_count(self) -> int:
+        return len(self.programs) + len(self.refused_programs) + self.more_programs
 
     @property
     def top(self) -> list:
@@ -422,7 +443,34 @@ def _positions() -> list:
     return positions
 
 
-def build_plan(catalogue: Catalogue, answers: scoring.Answers, today=None) -> Plan:
+def in_program_order(programs):
+    """``programs`` (annotated ``with_application_status``) in ``scoring.program_order``'s
+    order, in SQL: open ones by deadline, opening soon by opening day, rolling,
+    not known, closed; then by name."""
+    rank = Case(
+        *(
+            When(application_state=status, then=Value(n))
+            for status, n in scoring.STATUS_ORDER.items()
+        ),
+        default=Value(9),
+        output_field=IntegerField(),
+    )
+    day = Case(
+        When(application_state=ApplicationStatus.OPEN, then=F("application_deadline")),
+        When(application_state=ApplicationStatus.OPENING_SOON, then=F("applications_open")),
+        default=Value(None),
+        output_field=DateField(),
+    )
+    return programs.annotate(order_rank=rank, order_day=day).order_by(
+        "order_rank", F("order_day").asc(nulls_last=True), Lower("name"), "pk"
+    )
+
+
+def build_plan(
+    catalogue: Catalogue, answers: scoring.Answers, today=None, program_limit=None
+) -> Plan:
+    """The plan for ``answers``. ``program_limit`` (the start page only, where no
+    answer narrows them) keeps the first programs and counts the rest in SQL."""
     today = today or timezone.localdate()
     plan = Plan(answers=answers, today=today)
     evidence = scoring.Evidence()
@@ -508,7 +556,15 @@ def build_plan(catalogue: Catalogue, answers: scoring.Answers, today=None) -> Pl
     if answers.career is not None:  # whom a program accepts counts for your career stage
         parts.append(_link(Program, "career_stages", "program-stage", program__in=programs))
     role_links = LINKS.fetch(parts)
-    programs = list(programs.with_application_status(today).order_by("name", "pk"))
+    programs = programs.with_application_status(today)
+    if program_limit is not None and not answers.asks_for_directions:
+        # The first programs and how many there are, in one query.
+        programs = list(
+            in_program_order(programs).annotate(listed=Window(Count("pk")))[:program_limit]
+        )
+        plan.more_programs = max(0, (programs[0].listed if programs else 0) - len(programs))
+    else:
+        programs = list(programs.order_by("name", "pk"))
 
     role_agendas = _targets(role_links, "role-agenda")
     role_programs = _targets(role_links, "role-program")
@@ -692,15 +748,19 @@ def _step_number():
     return Subquery(before)
 
 
-def plan_from_request(request, today=None):
+def plan_from_request(request, today=None, start_programs=None):
     """``(form, plan)`` for the URL's answers; ``plan`` is ``None`` when the form has errors.
 
-    No answers at all (the start page) is a plan too: every program, open ones first.
+    No answers at all (the start page) is a plan too: the programs, open ones
+    first — every one, or the first ``start_programs`` and a count of the rest.
     """
     catalogue = Catalogue.load()
     if not has_answers(request.GET):
         form = PlanForm(catalogue=catalogue)
-        return form, build_plan(catalogue, catalogue.answers({}), today=today)
+        plan = build_plan(
+            catalogue, catalogue.answers({}), today=today, program_limit=start_programs
+        )
+        return form, plan
     form = PlanForm(request.GET, catalogue=catalogue)
     if not form.is_valid():
         return form, None

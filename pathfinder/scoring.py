@@ -30,6 +30,7 @@ DECLINING_POINTS = -1  # the agenda is declining
 ROLE_BACKGROUND_POINTS = 3  # a background of yours fits the role
 ROLE_AGENDA_POINTS = 1  # the role works on one of your top agendas
 TOP_AGENDAS = 3  # how many of the ranked agendas count as "your top agendas"
+START_PROGRAMS = 8  # programs the start page lists (the rest: the programs listing)
 
 
 @dataclass(frozen=True)
@@ -198,8 +199,16 @@ def program_reasons(program, answers: Answers, evidence: Evidence, top, roles) -
         leads_into = evidence.program_roles.get(program.pk, ())
     else:
         leads_into = [s for s in roles if program.pk in {p.pk for p in s.record.programs.all()}]
-    reasons += [f"Leads into {scored.record.name}, a role that fits you" for scored in leads_into]
+    if leads_into:
+        reasons.append(leads_into_reason([scored.record.name for scored in leads_into]))
     return reasons
+
+
+def leads_into_reason(names: list[str]) -> str:
+    """One sentence naming every role on the plan a program leads into, best first."""
+    if len(names) == 1:
+        return f"Leads into {names[0]}, a role that fits you"
+    return f"Leads into {_and(names)}, roles that fit you"
 
 
 def _and(names: list[str]) -> str:

@@ -26,7 +26,7 @@ class PlanView(BreadcrumbMixin, TemplateView):
     template_name = "pathfinder/plan.html"
 
     def get(self, request, *args, **kwargs):
-        form, plan = plan_from_request(request)
+        form, plan = plan_from_request(request, start_programs=scoring.START_PROGRAMS)
         context = self.get_context_data(form=form, plan=plan, weights=weights())
         status = 400 if form.is_bound and not form.is_valid() else 200
         return self.render_to_response(context, status=status)

@@ -157,3 +157,46 @@ def test_the_day_after_the_deadline_the_program_is_closed():
         ):
             statuses[offset] = _plan(None).programs[0].program.application_status
     assert statuses == {-4: "opening-soon", -3: "open", 0: "open", 1: "closed"}
+
+
+@pytest.mark.parametrize("limit", [1, 3, 6, 10])
+def test_the_start_pages_first_programs_are_chosen_in_sql_in_the_same_order(limit):
+    """The start page keeps the first programs in ``program_order`` (chosen and counted
+    in SQL) and says how many it left off."""
+    day = datetime.date(2026, 3, 10)
+    for name, opens, closes, extra in [
+        ("b closes later", -30, 20, {}),
+        ("A closes later", -30, 20, {}),
+        ("closes today", -30, 0, {}),
+        ("closed", -30, -1, {}),
+        ("opens in a week", 7, 30, {}),
+        ("opens tomorrow", 1, 5, {}),
+        ("rolling", None, None, {"cadence": Program.Cadence.ROLLING}),
+        ("no dates", None, None, {}),
+    ]:
+        dated_program(
+            name=name,
+            applications_open=day + datetime.timedelta(days=opens) if opens is not None else None,
+            application_deadline=day + datetime.timedelta(days=closes)
+            if closes is not None
+            else None,
+            **extra,
+        )
+    catalogue = Catalogue.load()
+    with time_machine.travel(datetime.datetime(2026, 3, 10, 12, tzinfo=datetime.UTC), tick=False):
+        every = [e.program.name for e in _plan(None).programs]
+        cut = build_plan(catalogue, catalogue.answers({}), program_limit=limit)
+
+    assert every == [
+        "closes today",
+        "A closes later",
+        "b closes later",
+        "opens tomorrow",
+        "opens in a week",
+        "rolling",
+        "no dates",
+        "closed",
+    ]
+    assert [e.program.name for e in cut.programs] == every[:limit]
+    assert cut.more_programs == max(0, len(every) - limit)
+    assert cut.program_count == len(every)

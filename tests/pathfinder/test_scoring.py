@@ -221,3 +221,20 @@ def test_program_reasons_name_background_agenda_and_role():
         "Trains for Interp, #1 for you",
         "Leads into Engineer, a role that fits you",
     ]
+
+
+def test_a_program_names_every_role_it_leads_into_in_one_reason():
+    background = BackgroundFactory(name="DL")
+    program = ProgramFactory(format=Program.Format.ONLINE)
+    for name in ("Engineer", "Analyst", "Manager"):
+        role = RoleFactory(name=name)
+        role.programs.add(program)
+        role_fit(background, role)
+    catalogue = Catalogue.load()
+
+    plan = build_plan(catalogue, catalogue.answers({"background": [background.slug]}))
+
+    (entry,) = plan.programs
+    assert entry.reasons == ["Leads into Analyst, Engineer and Manager, roles that fit you"]
+    assert scoring.leads_into_reason(["Engineer"]) == "Leads into Engineer, a role that fits you"
+    assert scoring.leads_into_reason(["A", "B"]) == "Leads into A and B, roles that fit you"

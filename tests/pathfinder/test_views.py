@@ -31,6 +31,24 @@ def test_empty_form_is_a_start_page(client, world):
     assert "Research agendas for you" not in body
 
 
+def test_the_start_page_lists_the_first_programs_and_counts_the_rest(client, world):
+    from careers.models import Program
+    from pathfinder.scoring import START_PROGRAMS
+    from tests.careers.factories import ProgramFactory
+
+    for n in range(START_PROGRAMS + 3):
+        ProgramFactory(name=f"Extra program {n:02}", format="online")
+    total = Program.objects.published().count()
+
+    body = client.get(PLAN).content.decode()
+    more = total - START_PROGRAMS
+    assert body.count('class="card plan-program"') == START_PROGRAMS
+    assert f"{more} more programs: browse all {total}, next deadline first" in text(body)
+    assert 'href="/programs/?sort=deadline"' in body
+    # The JSON, calendar and feed of the start page still hold every program.
+    assert len(client.get("/api/v1/plan/").json()["programs"]) == total
+
+
 def test_the_plan_shows_every_reason(client, world):
     response = client.get(f"{PLAN}?{FULL_QUERY}")
 
