@@ -214,6 +214,7 @@ class CruxEntry:
     crux: object
     reasons: list
     held: set  # ids of the positions the reader's answers take
+    rank: tuple = ()  # the sort key of its strongest reason
 
 
 @dataclass
@@ -230,6 +231,40 @@ class Plan:
     steps: list = field(default_factory=list)  # guide steps on the reading path
     today: object = None
     more_programs: int = 0  # programs left off a list cut to its first ones
+
+    # The page shows the first ``scoring.PLAN_CARDS`` of each list in full and the
+    # rest as a list of names under a disclosure; the JSON, calendar and feed all.
+    @property
+    def roles_shown(self) -> list:
+        return self.roles[: scoring.PLAN_CARDS]
+
+    @property
+    def roles_more(self) -> list:
+        return self.roles[scoring.PLAN_CARDS :]
+
+    @property
+    def programs_shown(self) -> list:
+        return self.programs[: scoring.PLAN_CARDS]
+
+    @property
+    def programs_more(self) -> list:
+        return self.programs[scoring.PLAN_CARDS :]
+
+    @property
+    def refused_shown(self) -> list:
+        return self.refused_programs[: scoring.PLAN_CARDS]
+
+    @property
+    def refused_more(self) -> list:
+        return self.refused_programs[scoring.PLAN_CARDS :]
+
+    @property
+    def cruxes_shown(self) -> list:
+        return self.cruxes[: scoring.PLAN_CARDS]
+
+    @property
+    def cruxes_more(self) -> list:
+        return self.cruxes[scoring.PLAN_CARDS :]
 
     @property
     def program_count(self) -> int:
@@ -636,12 +671,8 @@ def build_plan(
     for scored in plan.roles:
         for kind in scored.record.employer_types.all():
             employs.setdefault(kind.pk, {})[scored.record.name] = None
-    for pk, names in employs.items():  # one sentence naming the roles
-        names = list(names)
-        if len(names) == 1:
-            type_reasons[pk] = [f"Employs people as {names[0]}, a role that fits you"]
-        else:
-            type_reasons[pk] = [f"Employs people in roles that fit you: {scoring._and(names)}"]
+    for pk, names in employs.items():  # one sentence naming the roles, best first
+        type_reasons[pk] = [scoring.employs_reason(list(names))]
     for position in timeline_positions:
         for kind in _records(position_types.get(position.pk, ()), kinds):
             type_reasons.setdefault(kind.pk, []).append(
@@ -691,8 +722,12 @@ def build_plan(
                         )
                     )
             if reasons:
-                texts = [text for _key, text in sorted(reasons, key=lambda reason: reason[0])]
-                plan.cruxes.append(CruxEntry(crux, list(dict.fromkeys(texts)), held))
+                reasons.sort(key=lambda reason: reason[0])
+                texts = [text for _key, text in reasons]
+                entry = CruxEntry(crux, list(dict.fromkeys(texts)), held)
+                entry.rank = reasons[0][0]  # its strongest reason: what you hold, then rank
+                plan.cruxes.append(entry)
+        plan.cruxes.sort(key=lambda entry: entry.rank)  # stable: the cruxes' own order
 
     # -- the reading path for the reader's stage
     if answers.stage is not None:

@@ -31,6 +31,7 @@ ROLE_BACKGROUND_POINTS = 3  # a background of yours fits the role
 ROLE_AGENDA_POINTS = 1  # the role works on one of your top agendas
 TOP_AGENDAS = 3  # how many of the ranked agendas count as "your top agendas"
 START_PROGRAMS = 8  # programs the start page lists (the rest: the programs listing)
+PLAN_CARDS = 12  # roles and programs the plan page shows in full (the rest by name)
 
 
 @dataclass(frozen=True)
@@ -202,6 +203,19 @@ def program_reasons(program, answers: Answers, evidence: Evidence, top, roles) -
     if leads_into:
         reasons.append(leads_into_reason([scored.record.name for scored in leads_into]))
     return reasons
+
+
+NAMED_ROLES = 5  # roles a kind of organization's reason names before "and N more"
+
+
+def employs_reason(names: list[str]) -> str:
+    """Why a kind of organization is on the plan: the roles it employs, best first."""
+    if len(names) == 1:
+        return f"Employs people as {names[0]}, a role that fits you"
+    if len(names) > NAMED_ROLES:
+        rest = len(names) - NAMED_ROLES
+        names = [*names[:NAMED_ROLES], f"{rest} more"]
+    return f"Employs people in roles that fit you: {_and(names)}"
 
 
 def leads_into_reason(names: list[str]) -> str:

@@ -205,3 +205,33 @@ def test_how_it_works_says_whose_reasons_a_crux_gives(client, world):
 
     assert "the reasons shown are that position's only" in page
     assert "listed by their rank" in page
+
+
+def test_the_cruxes_you_take_a_side_on_come_first_and_the_rest_fold_by_name(
+    client, world, monkeypatch
+):
+    """The crux your timeline takes a side on leads (it was made first here, but the
+    others come first in the editors' order); past ``PLAN_CARDS`` the rest are
+    listed by name under a disclosure, each with its strongest reason."""
+    from guides.models import Crux
+    from pathfinder import scoring
+
+    from .factories import CruxFactory, position
+
+    world_crux = "What if timelines are short?"
+    Crux.objects.filter(name=world_crux).update(order=100)
+    for n in range(3):
+        crux = CruxFactory(name=f"Other question {n}", order=3 - n)
+        position(crux, f"Side {n}", agendas=[world["interp"]])
+    monkeypatch.setattr(scoring, "PLAN_CARDS", 2)
+
+    body = client.get(f"{PLAN}?{FULL_QUERY}").content.decode()
+    shown, _sep, folded = body.partition("more questions that bear on your choice")
+
+    assert list(crux_reasons(shown)) == [world_crux, "Other question 2"]
+    assert "2 more questions that bear on your choice" in text(body)
+    assert "Other question 1" in folded and "Other question 0" in folded
+    assert "points to Interpretability, #2 for you" in text(folded)
+    data = client.get(f"/api/v1/plan/?{FULL_QUERY}").json()
+    assert data["cruxes"][0]["question"] == world_crux
+    assert len(data["cruxes"]) == 4

@@ -238,3 +238,37 @@ def test_a_program_names_every_role_it_leads_into_in_one_reason():
     assert entry.reasons == ["Leads into Analyst, Engineer and Manager, roles that fit you"]
     assert scoring.leads_into_reason(["Engineer"]) == "Leads into Engineer, a role that fits you"
     assert scoring.leads_into_reason(["A", "B"]) == "Leads into A and B, roles that fit you"
+
+
+def test_a_kind_of_organization_names_its_first_roles_and_counts_the_rest():
+    assert scoring.employs_reason(["A"]) == "Employs people as A, a role that fits you"
+    assert scoring.employs_reason(["A", "B"]) == "Employs people in roles that fit you: A and B"
+    names = [f"R{n}" for n in range(scoring.NAMED_ROLES + 3)]
+    assert scoring.employs_reason(names) == (
+        "Employs people in roles that fit you: R0, R1, R2, R3, R4 and 3 more"
+    )
+
+
+def test_the_page_shows_the_best_roles_in_full_and_the_rest_by_name(client):
+    background = BackgroundFactory(name="DL")
+    count = scoring.PLAN_CARDS + 4
+    for n in range(count):
+        role_fit(background, RoleFactory(name=f"Fitting role {n:02}"))
+
+    body = client.get(f"/find-your-direction/?background={background.slug}").content.decode()
+    plan = Catalogue.load()
+    plan = build_plan(plan, plan.answers({"background": [background.slug]}))
+
+    assert len(plan.roles) == count
+    assert [s.record.name for s in plan.roles_shown] == [s.record.name for s in plan.roles][
+        : scoring.PLAN_CARDS
+    ]
+    shown, _sep, rest = body.partition('<details class="plan-more-list">')
+    assert "4 more roles that fit, by points" in rest
+    for scored in plan.roles_shown:
+        assert f">{scored.record.name}</a></h3>" in shown
+    for scored in plan.roles_more:
+        assert f">{scored.record.name}</a>" in rest and scored.record.name not in shown
+    # The JSON still holds every role.
+    data = client.get(f"/api/v1/plan/?background={background.slug}").json()
+    assert len(data["roles"]) == count
