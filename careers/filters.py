@@ -1,14 +1,17 @@
 """Filters for the role and program listings; every value is checked against a whitelist.
 
-Roles: ``?category=research&salary=150k-200k&employer=frontier-lab&sort=-salary``.
-Programs: ``?kind=fellowship&format=online&cost=funded&stage=student&hours=under-10
-&status=open&cadence=yearly&sort=deadline``. An unknown value is a form error
+Roles: ``?category=research&salary=150k-200k&employer=frontier-lab&agenda=ai-control
+&sort=-salary``. Programs: ``?kind=fellowship&format=online&cost=funded&stage=student
+&hours=under-10&status=open&cadence=yearly&agenda=ai-control&sort=deadline``
+(``agenda``: a published research agenda's slug). An unknown value is a form error
 shown on the page, never a server error.
 """
 
 import django_filters
 from django.db.models import F, Q
 
+from core.filters import PublishedRecordFilter
+from guides.models import ResearchAgenda
 from organizations.models import OrganizationType
 
 from .models import ApplicationStatus, CareerStage, Program, Role, RoleCategory
@@ -87,11 +90,14 @@ class RoleFilter(django_filters.FilterSet):
         to_field_name="slug",
         empty_label="Any employer",
     )
+    agenda = PublishedRecordFilter(
+        ResearchAgenda, label="Research agenda", field_name="agendas", empty_label="Any agenda"
+    )
     sort = RoleOrdering(label="Sort by")
 
     class Meta:
         model = Role
-        fields = ["category", "salary", "employer"]
+        fields = ["category", "salary", "employer", "agenda"]
 
     def filter_salary(self, queryset, name, value):
         return queryset.filter(salary_band_q(value)) if value else queryset
@@ -173,11 +179,14 @@ class ProgramFilter(django_filters.FilterSet):
     cadence = django_filters.ChoiceFilter(
         label="Cadence", choices=Program.Cadence.choices, empty_label="Any cadence"
     )
+    agenda = PublishedRecordFilter(
+        ResearchAgenda, label="Research agenda", field_name="agendas", empty_label="Any agenda"
+    )
     sort = ProgramOrdering(label="Sort by")
 
     class Meta:
         model = Program
-        fields = ["status", "stage", "kind", "format", "cost", "hours", "cadence"]
+        fields = ["status", "stage", "kind", "format", "cost", "hours", "cadence", "agenda"]
 
     def filter_status(self, queryset, name, value):
         if not value:

@@ -11,6 +11,7 @@ from core.facets import (
     count_by,
     count_part,
     queryset_without,
+    related_facet,
     run_counts,
 )
 from core.markdown import markdown_to_text
@@ -57,12 +58,27 @@ def programs_crumb():
 # ----------------------------------------------------------------------- roles
 
 
+def agenda_facet(request, filterset):
+    """The research agendas the listed records work on (two queries: counts, names)."""
+    cleaned = getattr(filterset.form, "cleaned_data", {})
+    return related_facet(
+        request,
+        "agenda",
+        "Research agenda",
+        queryset_without(filterset, "agenda"),
+        "agendas",
+        ResearchAgenda.objects.published(),
+        selected=cleaned.get("agenda"),
+        order_by=("order", "name"),
+    )
+
+
 class RoleListView(FilteredListView):
     """Roles filtered by category, salary band and employer type; sortable.
 
-    Queries (constant): up to two to validate filter values, five for the
-    facets (categories, employer types, and one count per facet), one count,
-    one page.
+    Queries (constant): up to three to validate filter values, seven for the
+    facets (categories, employer types, one count per facet, and the agendas'
+    counts and names), one count, one page.
     """
 
     template_name = "careers/role_list.html"
@@ -114,6 +130,7 @@ class RoleListView(FilteredListView):
                 employer_types,
                 count_by(queryset_without(filterset, "employer"), "employer_types__slug"),
             ),
+            agenda_facet(request, filterset),
         ]
 
 
@@ -260,9 +277,10 @@ class ProgramListView(FilteredListView):
     stage, kind, format, cost, hours a week and cadence; sorted by name or next
     deadline.
 
-    Queries (constant): one to validate a stage, the career stages (facet
-    options), the facet counts (two: the hours bands, and every other facet's
-    together), one count, one page, the page's career stages.
+    Queries (constant): one each to validate a stage and an agenda, the career
+    stages (facet options), the facet counts (two: the hours bands, and every
+    other facet's together), the agendas' counts and names, one count, one page,
+    the page's career stages.
     """
 
     template_name = "careers/program_list.html"
@@ -333,6 +351,7 @@ class ProgramListView(FilteredListView):
                 cadence_counts,
             )
         )
+        facets.append(agenda_facet(request, filterset))
         return facets
 
 

@@ -94,6 +94,10 @@ def test_long_lists_link_to_the_filtered_listings(client, big_agenda):
     orgs = reverse("organizations:organization_list") + "?agenda=big-agenda"
     assert f'<a href="{papers}">See all {MANY} papers on Big Agenda</a>' in html
     assert f'<a href="{orgs}">See all {MANY} organizations working on Big Agenda</a>' in html
+    roles = reverse("careers:role_list") + "?agenda=big-agenda"
+    programs = reverse("careers:program_list") + "?agenda=big-agenda"
+    assert f'<a href="{roles}">See all {MANY} roles on Big Agenda</a>' in html
+    assert f'<a href="{programs}">See all {MANY} programs on Big Agenda</a>' in html
 
 
 def test_the_linked_listings_hold_the_whole_list(client, big_agenda):
@@ -101,6 +105,27 @@ def test_the_linked_listings_hold_the_whole_list(client, big_agenda):
     assert papers.context["paginator"].count == MANY
     orgs = client.get(reverse("organizations:organization_list"), {"agenda": "big-agenda"})
     assert orgs.context["paginator"].count == MANY
+    RoleFactory(name="Role on no agenda")
+    ProgramFactory(name="Program on no agenda")
+    for name in ("careers:role_list", "careers:program_list"):
+        listing = client.get(reverse(name), {"agenda": "big-agenda"})
+        assert listing.status_code == 200
+        assert listing.context["paginator"].count == MANY, name
+        html = listing.content.decode()
+        assert "on no agenda" not in html
+        # The agenda is a facet of the listing, shown as chosen, with its count.
+        facet = next(f for f in listing.context["facets"] if f.name == "agenda")
+        chosen = [o for o in facet.options if o.selected]
+        assert [(o.label, o.count) for o in chosen] == [("Big Agenda", MANY)], name
+
+
+@pytest.mark.parametrize("name", ["careers:role_list", "careers:program_list"])
+def test_an_unknown_or_draft_agenda_is_a_form_error_not_an_empty_list(client, name):
+    ResearchAgendaFactory(name="Draft", slug="draft-agenda", status=Status.DRAFT)
+    for slug in ("no-such-agenda", "draft-agenda"):
+        response = client.get(reverse(name), {"agenda": slug})
+        assert response.status_code == 400, slug
+        assert "Select a valid choice" in response.content.decode()
 
 
 def test_short_lists_are_shown_whole_without_a_total(client):
