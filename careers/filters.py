@@ -10,8 +10,7 @@ shown on the page, never a server error.
 import django_filters
 from django.db.models import F, Q
 
-from core.filters import PublishedRecordFilter
-from guides.models import ResearchAgenda
+from guides.facets import agenda_filter
 from organizations.models import OrganizationType
 
 from .models import ApplicationStatus, CareerStage, Program, Role, RoleCategory
@@ -90,9 +89,7 @@ class RoleFilter(django_filters.FilterSet):
         to_field_name="slug",
         empty_label="Any employer",
     )
-    agenda = PublishedRecordFilter(
-        ResearchAgenda, label="Research agenda", field_name="agendas", empty_label="Any agenda"
-    )
+    agenda = agenda_filter()
     sort = RoleOrdering(label="Sort by")
 
     class Meta:
@@ -179,9 +176,7 @@ class ProgramFilter(django_filters.FilterSet):
     cadence = django_filters.ChoiceFilter(
         label="Cadence", choices=Program.Cadence.choices, empty_label="Any cadence"
     )
-    agenda = PublishedRecordFilter(
-        ResearchAgenda, label="Research agenda", field_name="agendas", empty_label="Any agenda"
-    )
+    agenda = agenda_filter()
     sort = ProgramOrdering(label="Sort by")
 
     class Meta:

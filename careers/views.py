@@ -11,12 +11,12 @@ from core.facets import (
     count_by,
     count_part,
     queryset_without,
-    related_facet,
     run_counts,
 )
 from core.markdown import markdown_to_text
 from core.prefetch import prefetch_together, with_rows
 from core.views import BreadcrumbMixin, RecordPageMixin, SafePaginator, SlugHistoryRedirectMixin
+from guides.facets import agenda_facet
 from guides.models import ResearchAgenda
 from links.backlinks import BacklinksMixin
 from organizations.models import Organization, OrganizationType
@@ -56,21 +56,6 @@ def programs_crumb():
 
 
 # ----------------------------------------------------------------------- roles
-
-
-def agenda_facet(request, filterset):
-    """The research agendas the listed records work on (two queries: counts, names)."""
-    cleaned = getattr(filterset.form, "cleaned_data", {})
-    return related_facet(
-        request,
-        "agenda",
-        "Research agenda",
-        queryset_without(filterset, "agenda"),
-        "agendas",
-        ResearchAgenda.objects.published(),
-        selected=cleaned.get("agenda"),
-        order_by=("order", "name"),
-    )
 
 
 class RoleListView(FilteredListView):

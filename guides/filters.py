@@ -10,15 +10,14 @@ import django_filters
 from core.filters import PublishedRecordFilter
 from organizations.models import Organization
 
-from .models import PAPER_YEAR_MAX, PAPER_YEAR_MIN, Paper, ResearchAgenda
+from .facets import agenda_filter
+from .models import PAPER_YEAR_MAX, PAPER_YEAR_MIN, Paper
 
 YEAR_CHOICES = [(str(year), str(year)) for year in range(PAPER_YEAR_MAX, PAPER_YEAR_MIN - 1, -1)]
 
 
 class PaperFilter(django_filters.FilterSet):
-    agenda = PublishedRecordFilter(
-        ResearchAgenda, label="Research agenda", field_name="agendas", empty_label="Any agenda"
-    )
+    agenda = agenda_filter()
     organization = PublishedRecordFilter(
         Organization,
         label="Organization",

@@ -27,6 +27,7 @@ from links.backlinks import BacklinksMixin
 from organizations.models import Organization
 
 from .charts import agenda_charts
+from .facets import agenda_facet
 from .filters import PaperFilter
 from .models import (
     AgendaApproach,
@@ -328,16 +329,7 @@ class PaperListView(FilteredListView):
         years = sorted(year_counts, reverse=True)
         return [
             # A chosen agenda or organization stays listed even when nothing matches now.
-            related_facet(
-                request,
-                "agenda",
-                "Research agenda",
-                queryset_without(filterset, "agenda"),
-                "agendas",
-                published_agendas(),
-                selected=cleaned.get("agenda"),
-                order_by=("order", "name"),
-            ),
+            agenda_facet(request, filterset),
             related_facet(
                 request,
                 "organization",

@@ -11,7 +11,7 @@ from taggit.models import Tag
 
 from careers.models import Program, Role
 from core.filters import PublishedRecordFilter
-from guides.models import ResearchAgenda
+from guides.facets import agenda_filter
 
 from .models import Organization, OrganizationType
 
@@ -29,9 +29,7 @@ class OrganizationFilter(django_filters.FilterSet):
         to_field_name="slug",
         empty_label="Any type",
     )
-    agenda = PublishedRecordFilter(
-        ResearchAgenda, label="Research agenda", field_name="agendas", empty_label="Any agenda"
-    )
+    agenda = agenda_filter()
     role = PublishedRecordFilter(
         Role, label="Hires for", field_name="roles", empty_label="Any role"
     )

@@ -19,6 +19,7 @@ from core.facets import (
 from core.markdown import markdown_to_text
 from core.prefetch import prefetch_together, totals
 from core.views import BreadcrumbMixin, RecordPageMixin, SlugHistoryRedirectMixin
+from guides.facets import agenda_facet
 from guides.models import Paper, ResearchAgenda
 from links.backlinks import BacklinksMixin
 
@@ -130,17 +131,7 @@ class OrganizationListView(FilteredListView):
                 types,
                 type_counts,
             ),
-            related_facet(
-                request,
-                "agenda",
-                "Research agenda",
-                queryset_without(filterset, "agenda"),
-                "agendas",
-                ResearchAgenda.objects.published(),
-                selected=cleaned.get("agenda"),
-                order_by=("order", "name"),
-                counts=agenda_counts,
-            ),
+            agenda_facet(request, filterset, counts=agenda_counts),
             related_facet(
                 request,
                 "role",

@@ -217,6 +217,24 @@ class CruxEntry:
     rank: tuple = ()  # the sort key of its strongest reason
 
 
+class _Cut:
+    """``plan.<list>_shown`` / ``plan.<list>_more``: the first ``scoring.PLAN_CARDS``
+    records of one of the plan's lists, or the rest (read at each access)."""
+
+    def __init__(self, attr: str, rest: bool):
+        self.attr, self.rest = attr, rest
+
+    @classmethod
+    def pair(cls, attr: str) -> tuple:
+        return cls(attr, rest=False), cls(attr, rest=True)
+
+    def __get__(self, plan, owner=None):
+        if plan is None:
+            return self
+        items, cut = getattr(plan, self.attr), scoring.PLAN_CARDS
+        return items[cut:] if self.rest else items[:cut]
+
+
 @dataclass
 class Plan:
     answers: scoring.Answers
@@ -234,37 +252,10 @@ class Plan:
 
     # The page shows the first ``scoring.PLAN_CARDS`` of each list in full and the
     # rest as a list of names under a disclosure; the JSON, calendar and feed all.
-    @property
-    def roles_shown(self) -> list:
-        return self.roles[: scoring.PLAN_CARDS]
-
-    @property
-    def roles_more(self) -> list:
-        return self.roles[scoring.PLAN_CARDS :]
-
-    @property
-    def programs_shown(self) -> list:
-        return self.programs[: scoring.PLAN_CARDS]
-
-    @property
-    def programs_more(self) -> list:
-        return self.programs[scoring.PLAN_CARDS :]
-
-    @property
-    def refused_shown(self) -> list:
-        return self.refused_programs[: scoring.PLAN_CARDS]
-
-    @property
-    def refused_more(self) -> list:
-        return self.refused_programs[scoring.PLAN_CARDS :]
-
-    @property
-    def cruxes_shown(self) -> list:
-        return self.cruxes[: scoring.PLAN_CARDS]
-
-    @property
-    def cruxes_more(self) -> list:
-        return self.cruxes[scoring.PLAN_CARDS :]
+    roles_shown, roles_more = _Cut.pair("roles")
+    programs_shown, programs_more = _Cut.pair("programs")
+    refused_shown, refused_more = _Cut.pair("refused_programs")
+    cruxes_shown, cruxes_more = _Cut.pair("cruxes")
 
     @property
     def program_count(self) -> int:
