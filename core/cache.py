@@ -14,8 +14,9 @@ its rendering began. A save, delete or many-to-many change stores the time of
 the change under the keys it touches (at once and again when the transaction
 commits); an entry is served only while none of its keys changed after it was
 rendered. So editing one organization re-renders the pages that show it and
-the listings of organizations — no other page. A hit costs two cache round
-trips (``get_many`` of the state and the page, then of the page's keys). One
+the listings of organizations — no other page. A hit costs one round trip to
+Redis (``core.redis_cache``: a script reads the state, the page and the newest
+of its keys' change times together), two with another backend. One
 global *content version* remains for "everything changed" (bulk writers
 inside ``core.derived.deferred()``, ``bump_content_version``).
 
@@ -219,9 +220,9 @@ def invalidate(keys, *, purge_shared: bool = True) -> None:
     keys = set(keys)
     if not keys:
         return
-    now = _clock()
+    stamp = _stamp(_clock())
     try:
-        cache.set_many({STAMP_PREFIX + key: now for key in keys}, timeout=None)
+        cache.set_many({STAMP_PREFIX + key: stamp for key in keys}, timeout=None)
     except Exception:
         logger.exception("Could not invalidate %d page cache keys", len(keys))
     if purge_shared:
@@ -371,21 +372,59 @@ def connect_cache_signals():
 # ---------------------------------------------------------------- middleware
 
 
-def entry_is_fresh(entry) -> tuple[bool, float | None]:
-    """``(fresh, when its newest key changed)`` for a stored page (one ``get_many``)."""
-    if entry is None:
-        return False, None
-    deps = entry.get("deps")
-    if deps is None:
-        return True, None
+def _stamp(moment: float) -> int:
+    """A change time as stored under a key: integer microseconds (the Redis script
+    compares them), rounded up so that it is never earlier than the change."""
+    return int(moment * 1_000_000) + 1
+
+
+def _seconds(stamp) -> float:
+    """A stored change time in epoch seconds (older releases stored float seconds)."""
+    return stamp if isinstance(stamp, float) else stamp / 1_000_000
+
+
+def _newest_stamp(entry):
+    """When the newest of a stored page's keys changed, in epoch seconds, or None
+    (one ``get_many``; the Redis backend does it with the page's own read)."""
+    deps = entry.get("deps") if entry is not None else None
     if not deps:
-        return True, None
+        return None
     stamps = cache.get_many([STAMP_PREFIX + dep for dep in deps])
-    newest = max(stamps.values(), default=None)
-    rendered_at = entry.get("rendered_at", 0)
-    if newest is not None and newest >= rendered_at:
-        return False, newest
-    return True, newest
+    return max((_seconds(stamp) for stamp in stamps.values()), default=None)
+
+
+def lookup(key) -> tuple[dict, float | None]:
+    """``(values, newest)``: the content version, its state and the page stored
+    under ``key`` (``VERSION_KEY``, ``STATE_KEY``, ``key``), and when the newest of
+    the page's keys changed (epoch seconds, or None). One round trip with
+    ``core.redis_cache.RedisCache``, two with another backend."""
+    together = getattr(cache, "get_many_with_newest", None)
+    if together is not None:
+        values, newest = together([VERSION_KEY, STATE_KEY], key)
+        return values, (None if newest is None else _seconds(newest))
+    values = cache.get_many([VERSION_KEY, STATE_KEY, key])
+    return values, _newest_stamp(values.get(key))
+
+
+def stored_entry(key):
+    """The page stored under ``key`` (or None), whatever the backend's format."""
+    return lookup(key)[0].get(key)
+
+
+def store(key, entry, timeout) -> None:
+    """Store a rendered page, with its keys' stamp names where the backend compares them."""
+    together = getattr(cache, "set_with_stamps", None)
+    if together is not None:
+        together(key, entry, [STAMP_PREFIX + dep for dep in entry.get("deps") or ()], timeout)
+    else:
+        cache.set(key, entry, timeout)
+
+
+def is_fresh(entry, newest) -> bool:
+    """Whether a stored page is still good: none of its keys changed once it began rendering."""
+    if entry is None:
+        return False
+    return newest is None or newest < entry.get("rendered_at", 0)
 
 
 def shared_max_age() -> int:
@@ -484,13 +523,17 @@ class PageCacheMiddleware:
             return self.get_response(request)
         try:
             key = page_key(request)
-            # One round trip: the version, its state and the page; a second for its keys.
-            values = cache.get_many([VERSION_KEY, STATE_KEY, key])
+            # The version, its state, the page and when its keys last changed.
+            values, changed_at = lookup(key)
             state = content_state(values)
+            if state is not values.get(STATE_KEY):
+                # Recomputed: scheduled records may just have become visible
+                # (``publish_due`` changed their keys), so read the page again.
+                values, changed_at = lookup(key)
             entry = values.get(key)
             if entry is not None and entry.get("version") != state["version"]:
                 entry = None  # rendered before "everything changed"
-            fresh, changed_at = entry_is_fresh(entry)
+            fresh = is_fresh(entry, changed_at)
         except DisallowedHost:
             return self.get_response(request)
         except Exception:  # the cache or the database is away
@@ -545,7 +588,7 @@ class PageCacheMiddleware:
         entry["deps"] = sorted(deps)
         response[CACHE_HEADER] = "miss"
         try:
-            cache.set(key, entry, page_cache_timeout(state))
+            store(key, entry, page_cache_timeout(state))
         except Exception:
             logger.warning("Could not store a page in the cache", exc_info=True)
         return response, entry
@@ -576,9 +619,10 @@ class PageCacheMiddleware:
         while _clock() < deadline:
             _sleep(0.02)
             try:
-                entry = cache.get(key)
+                values, newest = lookup(key)
+                entry = values.get(key)
                 if entry is not None and entry is not previous:
-                    fresh, _changed = entry_is_fresh(entry)
+                    fresh = is_fresh(entry, newest)
                     if fresh and entry.get("rendered_at") != (previous or {}).get("rendered_at"):
                         return self._from_entry(entry, "hit"), entry
                 if not cache.get(lock):

@@ -13,7 +13,7 @@ from core import purge
 from core.models import Status
 from tests import factories
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("page_cache_backend")]
 
 ORGS = "/organizations/"
 
@@ -155,7 +155,7 @@ def test_without_a_previous_version_they_wait_for_the_render(reader, monkeypatch
     url = org.get_absolute_url()
     response, _html = get(reader, url)
     key = page_cache.page_key(response.wsgi_request)
-    entry = cache.get(key)
+    entry = page_cache.stored_entry(key)
     cache.delete(key)
     cache.add(page_cache.LOCK_PREFIX + key, 1, timeout=5)
     renders = []
@@ -168,7 +168,7 @@ def test_without_a_previous_version_they_wait_for_the_render(reader, monkeypatch
 
     def the_other_render_finishes(seconds):
         entry["rendered_at"] = page_cache._clock()
-        cache.set(key, entry)
+        page_cache.store(key, entry, 600)
         cache.delete(page_cache.LOCK_PREFIX + key)
 
     monkeypatch.setattr(page_cache, "_sleep", the_other_render_finishes)
