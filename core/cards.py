@@ -35,7 +35,13 @@ def _label_fields(model) -> tuple[str, ...]:
     return tuple(getattr(model, "label_fields", ())) or ("id",)
 
 
-def card_union(querysets, *, ranked: bool = False, ranks: tuple[int, int] | None = None):
+def card_union(
+    querysets,
+    *,
+    ranked: bool = False,
+    ranks: tuple[int, int] | None = None,
+    first: tuple[tuple[str, ...], int] | None = None,
+):
     """One ``UNION ALL`` of the card columns of ``querysets`` (any record types).
 
     Each row is ``(group, rank, *CARD_FIELDS, extra)``: ``group`` is the
@@ -47,7 +53,15 @@ def card_union(querysets, *, ranked: bool = False, ranks: tuple[int, int] | None
     ``start < rank <= stop`` of each queryset — a page of every group — and
     adds each group's whole size: rows are ``(group, rank, total, *CARD_FIELDS,
     extra)`` (``COUNT(*) OVER ()``, so still one query; see ``counted_rows``).
+
+    ``first=(ordering, n)`` keeps only each queryset's first ``n`` rows in that
+    ordering (``ORDER BY … LIMIT n`` in each part: an index can answer it).
+    Only where the database allows it in a compound query (PostgreSQL, not
+    SQLite): elsewhere it is ignored, which gives the same rows once the union
+    is ordered and sliced the same way.
     """
+    if first is not None and not connection.features.supports_slicing_ordering_in_compound:
+        first = None
     parts = []
     for index, queryset in enumerate(querysets):
         model = queryset.model
@@ -66,7 +80,10 @@ def card_union(querysets, *, ranked: bool = False, ranks: tuple[int, int] | None
         part = queryset.order_by().annotate(**columns)
         if ranks is not None:  # filtered after the window (Django wraps it in a subquery)
             part = part.filter(_rank__gt=ranks[0], _rank__lte=ranks[1])
-        parts.append(part.values_list(*columns))
+        part = part.values_list(*columns)
+        if first is not None:
+            part = part.order_by(*first[0])[: first[1]]
+        parts.append(part)
     if not parts:
         return None
     if len(parts) == 1:  # no union: the query orders itself

@@ -200,7 +200,11 @@ def _recently_updated(types, limit: int) -> list:
     """The ``limit`` published records updated last, across ``types`` — one query
     (a ``UNION ALL`` of every type's cards, newest first), whatever the data."""
     models = [model for model, *_rest in types]
-    union = card_union([model.objects.published() for model in models])
+    # Each type's newest few (read backwards from its ``_recent`` index), then
+    # the newest of those: not every record of every type sorted.
+    union = card_union(
+        [model.objects.published() for model in models], first=(("-updated", "-pk"), limit)
+    )
     if union is None:
         return []
     rows = union.order_by("-_updated", "_group", "-_id")[:limit]

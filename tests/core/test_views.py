@@ -101,6 +101,35 @@ def test_home_recently_updated_mixes_types_newest_first(client):
     assert recent[-1] == old
 
 
+def test_home_recently_updated_is_the_newest_of_every_type_together(client):
+    """Each type's newest few are read first (one ``LIMIT`` per type on
+    PostgreSQL): the result must still be the newest of all, in order."""
+    import datetime
+
+    from django.utils import timezone
+
+    from guides.models import Paper
+
+    start = timezone.now() - datetime.timedelta(days=30)
+    roles = RoleFactory.create_batch(12)
+    papers = PaperFactory.create_batch(3)
+    draft = PaperFactory(status=Status.DRAFT)
+    # Roles take the newest and the oldest moments; papers fall in between.
+    moments = {role.pk: start + datetime.timedelta(hours=100 + n) for n, role in enumerate(roles)}
+    moments[roles[0].pk] = start  # the oldest of all
+    for role in roles:
+        Role.objects.filter(pk=role.pk).update(updated=moments[role.pk])
+    for n, paper in enumerate(papers):
+        Paper.objects.filter(pk=paper.pk).update(updated=start + datetime.timedelta(hours=105 + n, minutes=30))
+    Paper.objects.filter(pk=draft.pk).update(updated=timezone.now())
+    recent = client.get("/").context["recently_updated"]
+    everything = [*Role.objects.published(), *Paper.objects.published()]
+    expected = sorted(everything, key=lambda record: record.updated, reverse=True)[: len(recent)]
+    assert [(type(r), r.pk) for r in recent] == [(type(r), r.pk) for r in expected]
+    assert len(recent) == 8 and draft not in recent and roles[0] not in recent
+    assert any(isinstance(record, Paper) for record in recent)
+
+
 def test_home_query_count_is_constant(client):
     def measure(n):
         for factory in ALL_FACTORIES:
