@@ -120,7 +120,8 @@ def test_home_recently_updated_is_the_newest_of_every_type_together(client):
     for role in roles:
         Role.objects.filter(pk=role.pk).update(updated=moments[role.pk])
     for n, paper in enumerate(papers):
-        Paper.objects.filter(pk=paper.pk).update(updated=start + datetime.timedelta(hours=105 + n, minutes=30))
+        moment = start + datetime.timedelta(hours=105 + n, minutes=30)
+        Paper.objects.filter(pk=paper.pk).update(updated=moment)
     Paper.objects.filter(pk=draft.pk).update(updated=timezone.now())
     recent = client.get("/").context["recently_updated"]
     everything = [*Role.objects.published(), *Paper.objects.published()]
