@@ -110,3 +110,16 @@ def test_the_read_is_one_command(backend, monkeypatch):
     )
     backend.get_many_with_newest(["version", "state"], "page")
     assert commands == ["EVALSHA"]
+
+
+def test_values_read_back_as_djangos_serializer_reads_them():
+    from django.core.cache.backends.redis import RedisSerializer as DjangoSerializer
+
+    from core.redis_cache import RedisSerializer
+
+    ours, django = RedisSerializer(), DjangoSerializer()
+    for value in (0, -12, 2**40, True, None, 1.5, "12", b"\x80", {"body": b"x" * 5000}, [1]):
+        stored = django.dumps(value)
+        assert ours.dumps(value) == stored
+        raw = stored if isinstance(stored, bytes) else str(stored).encode()
+        assert ours.loads(raw) == django.loads(raw) == value
