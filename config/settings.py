@@ -151,6 +151,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
         "connect_timeout", int(os.environ.get("DB_CONNECT_TIMEOUT", "5"))
     )
+    # PostgreSQL's JIT compiler (on by default) compiles any query the planner
+    # costs above jit_above_cost, 10–20 ms each time; page queries read a few
+    # hundred rows and never win that back (a role page's query went 3 → 20 ms
+    # when its estimate crossed the line). DB_JIT=1 leaves it on.
+    if not env_bool("DB_JIT"):
+        options = DATABASES["default"]["OPTIONS"]
+        options["options"] = f"{options.get('options', '')} -c jit=off".strip()
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

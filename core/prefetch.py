@@ -59,8 +59,10 @@ def prefetch_together(
     the total, in the same query.
     """
     flags = {}
+    ids = []  # the pks of each relation's rows
     for index, name in enumerate(relations):
         related = getattr(instance, name).get_queryset()
+        ids.append(related.order_by().values_list("pk"))
         if limit is None:
             flags[f"_in_{index}"] = Exists(related.filter(pk=OuterRef("pk")))
         else:
@@ -74,9 +76,14 @@ def prefetch_together(
     names = [*relations, *extra]
     if not flags:
         return {}
-    matches = Q()
-    for flag in flags:
-        matches |= Q(**{flag: True})
+    # The rows of the relations and conditions only, as one ``pk IN (… UNION …)``:
+    # the database reads the few ids first and fetches those rows by key. (An
+    # ``OR`` of one condition per list hid how few rows match, and PostgreSQL
+    # scanned the whole table: 13 ms for an agenda's papers at 20,000 papers,
+    # 5 ms for a role's related roles at 5,000 roles.)
+    base = queryset.model._base_manager
+    ids += [base.filter(condition).order_by().values_list("pk") for condition in extra.values()]
+    matches = Q(pk__in=ids[0].union(*ids[1:]) if len(ids) > 1 else ids[0])
     queryset = queryset.annotate(**flags)
     if limit is None:
         queryset = queryset.filter(matches)

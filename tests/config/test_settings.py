@@ -71,3 +71,22 @@ def test_no_pending_migrations():
         check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def _database_options(**env_overrides):
+    env = {k: v for k, v in os.environ.items() if k not in {"DB_JIT", "DATABASE_URL"}}
+    env.update(DJANGO_SETTINGS_MODULE="config.settings", DEBUG="1", **env_overrides)
+    code = "from django.conf import settings as s; print(s.DATABASES['default'].get('OPTIONS'))"
+    return subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True
+    ).stdout.strip()
+
+
+def test_postgresql_connections_turn_the_jit_compiler_off():
+    url = "postgres://user@db.example.org:5432/fieldguide"
+    assert "'options': '-c jit=off'" in _database_options(DATABASE_URL=url)
+    assert "jit" not in _database_options(DATABASE_URL=url, DB_JIT="1")
+    # Options given in the URL are kept.
+    with_options = _database_options(DATABASE_URL=url + "?options=-c%20statement_timeout%3D5000")
+    assert "'options': '-c statement_timeout=5000 -c jit=off'" in with_options
+    assert "jit" not in _database_options(DATABASE_URL="sqlite:////tmp/x.sqlite3")
