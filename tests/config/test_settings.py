@@ -74,7 +74,11 @@ def test_no_pending_migrations():
 
 
 def _database_options(**env_overrides):
-    env = {k: v for k, v in os.environ.items() if k not in {"DB_JIT", "DATABASE_URL"}}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DB_JIT", "DB_RANDOM_PAGE_COST", "DATABASE_URL"}
+    }
     env.update(DJANGO_SETTINGS_MODULE="config.settings", DEBUG="1", **env_overrides)
     code = "from django.conf import settings as s; print(s.DATABASES['default'].get('OPTIONS'))"
     return subprocess.run(
@@ -82,11 +86,25 @@ def _database_options(**env_overrides):
     ).stdout.strip()
 
 
-def test_postgresql_connections_turn_the_jit_compiler_off():
+def test_postgresql_sessions_get_the_planner_settings_of_an_in_memory_database():
     url = "postgres://user@db.example.org:5432/fieldguide"
-    assert "'options': '-c jit=off'" in _database_options(DATABASE_URL=url)
-    assert "jit" not in _database_options(DATABASE_URL=url, DB_JIT="1")
+    both = "-c jit=off -c random_page_cost=1.1"
+    assert f"'options': '{both}'" in _database_options(DATABASE_URL=url)
+    assert "'options': '-c random_page_cost=1.1'" in _database_options(DATABASE_URL=url, DB_JIT="1")
+    assert "'options': '-c jit=off -c random_page_cost=2.0'" in _database_options(
+        DATABASE_URL=url, DB_RANDOM_PAGE_COST="2"
+    )
+    kept = _database_options(DATABASE_URL=url, DB_JIT="1", DB_RANDOM_PAGE_COST="server")
+    assert "options'" not in kept and "connect_timeout" in kept
     # Options given in the URL are kept.
     with_options = _database_options(DATABASE_URL=url + "?options=-c%20statement_timeout%3D5000")
-    assert "'options': '-c statement_timeout=5000 -c jit=off'" in with_options
+    assert f"'options': '-c statement_timeout=5000 {both}'" in with_options
     assert "jit" not in _database_options(DATABASE_URL="sqlite:////tmp/x.sqlite3")
+
+
+def test_a_random_page_cost_that_is_not_a_number_is_refused():
+    result = run_settings(
+        DEBUG="1", DATABASE_URL="postgres://u@db.example.org/f", DB_RANDOM_PAGE_COST="fast"
+    )
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr and "DB_RANDOM_PAGE_COST" in result.stderr
