@@ -28,6 +28,15 @@ def minutes(value):
     return f"{mins} min"
 
 
+@register.filter
+def reading_minutes(record):
+    """A record's reading time, or None for a type without one. A template lookup
+    of a missing attribute (``record.reading_minutes`` on a role) makes Django
+    call ``dir()`` on the record to tell it from a failing property: about
+    0.5 ms on a model instance, two dozen times on a guide page."""
+    return getattr(record, "reading_minutes", None)
+
+
 @register.simple_tag
 def jsonld(data):
     """Render a dict as a JSON-LD script element."""

@@ -542,6 +542,15 @@ def test_guide_steps_link_the_published_records_they_name(client, world):
         assert f'href="{record.get_absolute_url()}"' in html
 
 
+def test_guide_steps_show_a_paper_reading_time_and_nothing_for_other_records(client, world):
+    paper = Paper.objects.get(slug="toy-models")
+    Paper.objects.filter(pk=paper.pk).update(reading_minutes=95)
+    html = client.get(world["guide"].get_absolute_url()).content.decode()
+    steps = re.findall(r'<ul class="step-links".*?</ul>', html, flags=re.S)
+    notes = [re.findall(r'class="link-note">([^<]*)<', step) for step in steps]
+    assert notes == [[], ["1 h 35 min"], []]  # the paper's step; agendas, roles… have none
+
+
 def test_guide_with_unsectioned_steps(client):
     guide = GuideFactory(slug="plain")
     GuideStepFactory(guide=guide, minutes=5)
