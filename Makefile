@@ -11,7 +11,7 @@ PORT ?= 8000
 # Local development runs with DEBUG on; production sets its own environment.
 DEV_ENV := DEBUG=$${DEBUG:-1}
 
-.PHONY: help install run migrate demo admin-user test test-browser lint format check clean browser-deps bench-deps bench bench-tiers bench-search load-test
+.PHONY: help install run migrate demo admin-user test test-browser lint format check clean browser-deps bench-deps bench bench-tiers bench-compare bench-search load-test
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  \033[36m%-14s\033[0m %s\n", $$1, $$2}'
@@ -67,6 +67,9 @@ bench: install bench-deps ## Site benchmark: synthetic data in PostgreSQL, gunic
 
 bench-tiers: install bench-deps ## Cache tiers, keep-alive: bare-Django floor, page cache, Varnish, storm (after make bench)
 	$(BIN)/python bench/tiers.py $(BENCH_ARGS)
+
+bench-compare: install ## Every page's cache miss before (REF=<commit>) and after, interleaved (after make bench)
+	$(BIN)/python bench/compare.py $(or $(REF),HEAD~1) $(BENCH_ARGS)
 
 bench-search: install ## Search latency benchmark at 10,000+ records on PostgreSQL
 	$(BIN)/python bench/search_bench.py --fresh
