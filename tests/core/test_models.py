@@ -74,7 +74,11 @@ def test_every_content_model_has_str_and_absolute_url():
         assert record.get_absolute_url().endswith(f"/{record.slug}/")
 
 
-@pytest.mark.django_db(transaction=True)
+# serialized_rollback: the flush at the end then leaves the database empty
+# instead of re-running post_migrate (which makes a new Editors group), so a
+# later test that restores the serialized database (test_migrations) finds no
+# duplicate, whichever of the two runs first.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_editors_group_survives_a_flush():
     from django.contrib.auth.models import Group
     from django.core.management import call_command
