@@ -69,7 +69,7 @@ def prefetch_together(
             # Referred to several times by the windows: ``pk IN (…)`` is computed
             # once per reference (a hashed subplan), an ``EXISTS`` once per row.
             flags[f"_in_{index}"] = ExpressionWrapper(
-                Q(pk__in=related.order_by().values("pk")), output_field=BooleanField()
+                Q(pk__in=ids[index]), output_field=BooleanField()
             )
     for index, condition in enumerate(extra.values()):
         flags[f"_extra_{index}"] = ExpressionWrapper(condition, output_field=BooleanField())
