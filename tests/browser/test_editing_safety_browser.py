@@ -212,6 +212,9 @@ def test_a_login_lost_in_another_tab_keeps_every_keystroke(
     other = context.new_page()
     other.goto("/admin/")
     other.locator("#logout-form button, #logout-form input[type=submit]").first.click()
+    # Closed only once the logout has answered: closing a tab while its POST is
+    # in flight hung Chromium once in CI (the stall watchdog caught it).
+    other.wait_for_url("**/logout/")
     other.close()
     first.click("input[name=_continue]")
     expect(first.locator("#id_username")).to_be_visible()
