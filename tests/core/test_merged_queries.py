@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 
 from core.facets import count_by, count_part, related_counts, related_counts_part, run_counts
 from core.models import Status
-from core.prefetch import prefetch_together, with_rows
+from core.prefetch import prefetch_together, totals, with_rows
 from guides.models import Paper, ResearchAgenda
 from organizations.models import Organization
 from tests.careers.factories import RoleFactory, RoleFAQFactory
@@ -44,6 +44,47 @@ def test_prefetch_together_fills_each_relation_from_one_query():
     assert key_orgs == [both, key] == found["key_organizations"]
     assert funders == [both, funder] == found["funders"]
     assert found["named_b"] == [key]
+
+
+def test_prefetch_together_with_a_limit_keeps_each_lists_first_rows_and_counts_them_all():
+    agenda = ResearchAgendaFactory()
+    names = ["E", "A", "D", "B", "C"]
+    orgs = {name: OrganizationFactory(name=name) for name in names}
+    draft = OrganizationFactory(name="0 draft", status=Status.DRAFT)
+    agenda.key_organizations.set([*orgs.values(), draft])
+    agenda.funders.set([orgs["E"], orgs["D"]])
+    ResearchAgendaFactory().key_organizations.set([OrganizationFactory(name="0 other")])
+    agenda = ResearchAgenda.objects.get(pk=agenda.pk)
+    published = Organization.objects.published().order_by("name")
+    with CaptureQueriesContext(connection) as ctx:
+        found = prefetch_together(
+            agenda,
+            published,
+            ("key_organizations", "funders"),
+            limit=2,
+            after_b=Q(name__gt="B"),
+        )
+        key_orgs = list(agenda.key_organizations.all())
+        funders = list(agenda.funders.all())
+    assert len(ctx.captured_queries) == 1
+    # The first two of each list in the queryset's order; the draft is in no list.
+    assert (
+        [org.name for org in key_orgs] == ["A", "B"] == [o.name for o in found["key_organizations"]]
+    )
+    assert [org.name for org in funders] == ["D", "E"]
+    assert [org.name for org in found["after_b"]] == ["C", "D"]
+    assert totals(agenda) == {"key_organizations": 5, "funders": 2, "after_b": 3}
+
+
+def test_prefetch_together_with_a_limit_counts_an_empty_list_as_none():
+    agenda = ResearchAgendaFactory()
+    agenda.funders.set([OrganizationFactory(status=Status.DRAFT)])
+    found = prefetch_together(
+        agenda, Organization.objects.published(), ("key_organizations", "funders"), limit=3
+    )
+    assert found == {"key_organizations": [], "funders": []}
+    assert totals(agenda) == {"key_organizations": 0, "funders": 0}
+    assert list(agenda.funders.all()) == []
 
 
 def test_run_counts_gives_what_count_by_and_related_counts_give_in_one_query():
