@@ -12,19 +12,25 @@ record type runs one query instead of one per type.
 import json
 
 from django.db import connection
-from django.db.models import Count, F, Value, Window
+from django.db.models import F, Value, Window
 from django.db.models.functions import JSONObject, RowNumber
+
+from .expressions import row_count
 
 # What a card reads (``is_published`` reads status and publish_at).
 CARD_FIELDS = ("id", "slug", "name", "summary", "status", "publish_at", "updated")
 
 
 def model_ordering(model) -> list:
-    """The model's default ordering (then ``pk``) as expressions, e.g. for a window."""
+    """The model's default ordering (then ``pk``) as expressions, e.g. for a window.
+
+    Descending columns put empty values last on every database (PostgreSQL
+    would put them first, SQLite last): undated papers after the dated ones,
+    as on their listing, whose index then answers the order."""
     expressions = []
     for name in [*(model._meta.ordering or []), "pk"]:
         if name.startswith("-"):
-            expressions.append(F(name[1:]).desc())
+            expressions.append(F(name[1:]).desc(nulls_last=True))
         else:
             expressions.append(F(name).asc())
     return expressions
@@ -52,7 +58,7 @@ def card_union(
     ``ranks=(start, stop)`` (implies ``ranked``) keeps the rows ranked
     ``start < rank <= stop`` of each queryset — a page of every group — and
     adds each group's whole size: rows are ``(group, rank, total, *CARD_FIELDS,
-    extra)`` (``COUNT(*) OVER ()``, so still one query; see ``counted_rows``).
+    extra)`` (a count subquery, so still one query; see ``counted_rows``).
 
     ``first=(ordering, n)`` keeps only each queryset's first ``n`` rows in that
     ordering (``ORDER BY … LIMIT n`` in each part: an index can answer it).
@@ -65,22 +71,29 @@ def card_union(
     parts = []
     for index, queryset in enumerate(querysets):
         model = queryset.model
+        ordering = model_ordering(model)
         ranked_part = ranked or ranks is not None
-        rank = Window(RowNumber(), order_by=model_ordering(model)) if ranked_part else Value(0)
+        rank = Window(RowNumber(), order_by=ordering) if ranked_part else Value(0)
         # Every column an annotation, in one order: the parts' columns line up.
         columns = {"_group": Value(index), "_rank": rank}
         if ranks is not None:
-            columns["_total"] = Window(Count("pk"))
+            # The page's rows are those of a sliced subquery (``ORDER BY … LIMIT``,
+            # which an index on the ordering can answer), ranked among themselves
+            # from ``start``; the group's size is a count subquery. (A window rank
+            # over every row, filtered, sorted every tagged row: 33 ms for a topic
+            # with 3,800 papers at full scale.)
+            start, stop = ranks
+            page = queryset.order_by(*ordering).values("pk")[start:stop]
+            columns["_rank"] = Window(RowNumber(), order_by=ordering) + Value(start)
+            columns["_total"] = row_count(queryset)
+            queryset = model._base_manager.filter(pk__in=page)  # the page's filters are in it
         columns.update(
             {
                 **{f"_{name}": F(name) for name in CARD_FIELDS},
                 "_extra": JSONObject(**{n: F(n) for n in _label_fields(model)}),
             }
         )
-        part = queryset.order_by().annotate(**columns)
-        if ranks is not None:  # filtered after the window (Django wraps it in a subquery)
-            part = part.filter(_rank__gt=ranks[0], _rank__lte=ranks[1])
-        part = part.values_list(*columns)
+        part = queryset.order_by().annotate(**columns).values_list(*columns)
         if first is not None:
             part = part.order_by(*first[0])[: first[1]]
         parts.append(part)

@@ -24,7 +24,6 @@ from django.db.models import (
     ExpressionWrapper,
     F,
     Func,
-    IntegerField,
     OuterRef,
     Q,
     Subquery,
@@ -34,6 +33,7 @@ from django.db.models.functions import JSONObject
 from django.db.models.query import ModelIterable
 
 from . import dependencies
+from .expressions import row_count
 
 
 def _cache_name(manager) -> str:
@@ -96,9 +96,7 @@ def prefetch_together(
             first = rows.order_by(*ordering).values_list("pk")[:limit]
             firsts.append(first)
             flags[flag] = ExpressionWrapper(Q(pk__in=first), output_field=BooleanField())
-            flags[f"{flag}_total"] = Subquery(
-                rows.annotate(_n=_Count(F("pk"))).values("_n"), output_field=IntegerField()
-            )
+            flags[f"{flag}_total"] = row_count(rows)
         queryset = (
             queryset.annotate(**flags).filter(_matching(queryset, firsts)).order_by(*ordering)
         )
@@ -132,14 +130,6 @@ TOTALS_ATTR = "_prefetch_totals"
 def totals(instance) -> dict[str, int]:
     """``{relation: total}`` for the lists ``prefetch_together(…, limit=…)`` cut."""
     return instance.__dict__.get(TOTALS_ATTR, {})
-
-
-class _Count(Func):
-    """``COUNT(expression)`` as a plain function: no ``GROUP BY`` (a subquery's
-    only column, counting all its rows)."""
-
-    function = "COUNT"
-    output_field = IntegerField()
 
 
 def _matching(queryset, parts) -> Q:

@@ -267,6 +267,28 @@ def test_tag_detail_pages_a_group_without_a_topic_filter(client, crowded):
     assert client.get(url, {"type": "role"}).context["page_obj"].number == 1
 
 
+def test_tag_detail_lists_undated_papers_after_the_dated_ones_as_their_listing_does(
+    client, monkeypatch
+):
+    from core.views import TagDetailView
+
+    monkeypatch.setattr(TagDetailView, "group_limit", 3, raising=False)
+    PaperFactory(name="Undated", year=None, tags=["dates"])
+    PaperFactory(name="Old", year=2001, tags=["dates"])
+    PaperFactory(name="New", year=2024, tags=["dates"])
+    PaperFactory(name="Middle", year=2015, tags=["dates"])
+    response = client.get(reverse("core:tag_detail", args=["dates"]))
+    (group,) = response.context["groups"]
+    # Newest first, and the undated paper (the fourth) past the cut, on every database.
+    assert [paper.name for paper in group["records"]] == ["New", "Middle", "Old"]
+    assert group["total"] == 4
+    response = client.get(reverse("core:tag_detail", args=["dates"]), {"type": "paper"})
+    names = [paper.name for paper in response.context["groups"][0]["records"]]
+    assert names == ["New", "Middle", "Old", "Undated"]
+    listing = client.get(reverse("guides:paper_list"), {"tag": "dates"})
+    assert [paper.name for paper in listing.context["papers"]] == names
+
+
 @pytest.mark.parametrize(
     "query",
     [
