@@ -18,6 +18,7 @@ one query, whatever the data.
 from __future__ import annotations
 
 from collections import defaultdict, namedtuple
+from functools import cache
 
 from django.db import router
 from django.db.models import CharField, F, IntegerField, QuerySet, Value
@@ -102,11 +103,21 @@ def fill(record, relation: str, records) -> None:
     time across its ~3,000 relations; narrowing it (``.filter()``, ``.order_by()``)
     raises instead of querying rows that are not ``record``'s.
     """
-    manager = getattr(record, relation)
-    name = getattr(manager, "prefetch_cache_name", None) or manager.field.remote_field.cache_name
-    cached = Filled(model=manager.model)
+    name, model = _relation(type(record), relation)
+    cached = Filled(model=model)
     cached._result_cache = list(records)
     cached._prefetch_done = True
     if not hasattr(record, "_prefetched_objects_cache"):
         record._prefetched_objects_cache = {}
     record._prefetched_objects_cache[name] = cached
+
+
+@cache
+def _relation(model, relation: str) -> tuple[str, type]:
+    """``(prefetch cache name, related model)`` of ``model.<relation>``, read off
+    one related manager per relation (building one for each record, thousands of
+    times a plan, cost a tenth of its time). The manager is that of a record
+    that is never saved, with a placeholder key."""
+    manager = getattr(model(pk=0), relation)
+    name = getattr(manager, "prefetch_cache_name", None) or manager.field.remote_field.cache_name
+    return name, manager.model

@@ -38,6 +38,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.functional import cached_property
 
 from careers.models import (
     ApplicationStatus,
@@ -426,11 +427,21 @@ def _targets(rows, kind) -> dict:
     return found
 
 
-def _records(ids, known: dict, model=None) -> list:
+class _Known(dict):
+    """Records by id, in their order, and each id's place in it (``places``,
+    worked out once: ``_records`` sorts by it for each of thousands of lists).
+    Not changed once built."""
+
+    @cached_property
+    def places(self) -> dict:
+        return {pk: index for index, pk in enumerate(self)}
+
+
+def _records(ids, known: _Known, model=None) -> list:
     """The records of ``ids`` in ``known``'s order. An id ``known`` does not hold is
     a ``model`` record with only its id (as ``only("pk")`` loads it), or left out
     without a ``model``."""
-    order = {pk: index for index, pk in enumerate(known)}
+    order = known.places
     return [
         known[pk] if pk in known else loading.instance(model, id=pk)
         for pk in sorted(ids, key=lambda pk: (order.get(pk, len(order)), pk))
@@ -500,7 +511,7 @@ def build_plan(
     today = today or timezone.localdate()
     plan = Plan(answers=answers, today=today)
     evidence = scoring.Evidence()
-    agendas = {agenda.pk: agenda for agenda in catalogue.agendas}
+    agendas = _Known((agenda.pk, agenda) for agenda in catalogue.agendas)
     backgrounds = {background.pk: background for background in catalogue.backgrounds}
     links = _answer_links(catalogue, answers)
 
@@ -596,8 +607,8 @@ def build_plan(
     role_programs = _targets(role_links, "role-program")
     program_agendas = _targets(role_links, "program-agenda")
     program_stages = _targets(role_links, "program-stage")
-    listed = {program.pk: program for program in programs}
-    stages = {stage.pk: stage for stage in catalogue.career_stages}
+    listed = _Known((program.pk, program) for program in programs)
+    stages = _Known((stage.pk, stage) for stage in catalogue.career_stages)
     for role in roles:
         loading.fill(
             role, "agendas", _records(role_agendas.get(role.pk, ()), agendas, ResearchAgenda)
@@ -647,14 +658,16 @@ def build_plan(
     role_types = _targets(role_links, "role-type")
     type_ids = {pk for scored in plan.roles for pk in role_types.get(scored.record.pk, ())}
     type_ids |= {pk for p in timeline_positions for pk in position_types.get(p.pk, ())}
-    kinds = {}
+    kinds = _Known()
     if type_ids:
-        kinds = {
-            kind.pk: kind
-            for kind in OrganizationType.objects.filter(pk__in=type_ids).order_by(
-                "order", "name", "pk"
-            )
-        }
+        kinds = _Known(
+            {
+                kind.pk: kind
+                for kind in OrganizationType.objects.filter(pk__in=type_ids).order_by(
+                    "order", "name", "pk"
+                )
+            }
+        )
     for role in roles:
         loading.fill(role, "employer_types", _records(role_types.get(role.pk, ()), kinds))
     type_reasons: dict = {}
