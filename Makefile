@@ -31,7 +31,7 @@ demo: migrate ## Load the demo content (idempotent)
 	$(DEV_ENV) $(BIN)/python manage.py load_demo_content
 
 admin-user: migrate ## Create or reset the demo admin login (ADMIN_USERNAME/ADMIN_PASSWORD)
-	$(DEV_ENV) $(BIN)/python manage.py ensure_demo_admin
+	$(DEV_ENV) $(BIN)/python manage.py ensure_demo_admin --base-url http://$(HOST):$(PORT)
 
 run: demo admin-user ## Set up everything and serve the site at http://127.0.0.1:8000
 	@echo "Serving on http://$(HOST):$(PORT)/ (admin at http://$(HOST):$(PORT)/admin/)"
