@@ -174,3 +174,12 @@ def test_partial(role_world):
     empty = role_pathway(RoleFactory())
     assert not empty
     assert render_to_string("careers/partials/pathway.html", {"pathway": empty}).strip() == ""
+
+
+def test_papers_of_one_level_are_newest_first_and_undated_last(role_world):
+    agenda = role_world["agenda"]
+    for name, year in [("Undated intro", None), ("Old intro", 2001), ("New intro", 2030)]:
+        PaperFactory(name=name, year=year, level="introductory").agendas.add(agenda)
+    papers = [step.record.name for step in role_pathway(role_world["role"]) if step.kind == "paper"]
+    introductory = [name for name in papers if name.endswith("intro")]
+    assert introductory == ["New intro", "Old intro", "Undated intro"]

@@ -256,6 +256,17 @@ def test_detail_shows_only_published_related_records(client, world):
         assert name not in html
 
 
+def test_detail_lists_papers_newest_first_and_undated_last_as_the_paper_listing(client, world):
+    org = world["a"]
+    for name, year in [("Undated", None), ("Old", 2001), ("New", 2024)]:
+        PaperFactory(name=name, year=year).organizations.add(org)
+    response = client.get(org.get_absolute_url())
+    names = [paper.name for paper in response.context["organization"].papers.all()]
+    assert names == ["New", "Old", "Undated"]
+    listing = client.get(reverse("guides:paper_list"), {"organization": org.slug})
+    assert [paper.name for paper in listing.context["papers"]] == names
+
+
 def test_unknown_and_draft_organizations_are_404_for_readers(client, world):
     assert (
         client.get(reverse("organizations:organization_detail", args=["nope"])).status_code == 404
