@@ -24,7 +24,7 @@ when no program fits).
 
 from dataclasses import dataclass, field
 
-from django.db.models import Case, F, IntegerField, Q, Sum, Value, When
+from django.db.models import Case, IntegerField, Q, Sum, Value, When
 
 from core.prefetch import prefetch_together
 from guides.models import Guide, GuideStep, Level, Paper, ResearchAgenda
@@ -161,7 +161,7 @@ def role_pathway(role) -> Pathway:
         )
         .exclude(pk__in=hidden["paper"])
         .annotate(chosen_rank=_ordered_by_choice(list(chosen["paper"])), level_rank=paper_level)
-        .order_by("chosen_rank", "level_rank", F("year").desc(nulls_last=True), "name", "pk")[
+        .order_by("chosen_rank", "level_rank", *Paper.LISTING_ORDER, "pk")[
             : PAPER_LIMIT + len(chosen["paper"])
         ]
     )

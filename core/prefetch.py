@@ -61,16 +61,14 @@ def prefetch_together(
     if limit is None:
         # The ids of each list: a relation's rows, or the rows an extra condition matches.
         base = queryset.model._base_manager
-        parts = [
-            getattr(instance, name).get_queryset().order_by().values_list("pk")
-            for name in relations
-        ]
+        parts = []
+        for index, name in enumerate(relations):
+            related = getattr(instance, name).get_queryset()
+            parts.append(related.order_by().values_list("pk"))
+            flags[f"_in_{index}"] = Exists(related.filter(pk=OuterRef("pk")))
         parts += [
             base.filter(condition).order_by().values_list("pk") for condition in extra.values()
         ]
-        for index, name in enumerate(relations):
-            related = getattr(instance, name).get_queryset()
-            flags[f"_in_{index}"] = Exists(related.filter(pk=OuterRef("pk")))
         for index, condition in enumerate(extra.values()):
             flags[f"_extra_{index}"] = ExpressionWrapper(condition, output_field=BooleanField())
         # The rows of the lists only, as one ``pk IN (… UNION …)``: the database
@@ -87,7 +85,7 @@ def prefetch_together(
         # compiling its wrapped query cost more than running it: a fifth of an
         # agenda page's time at full scale.)
         ordering = [*(queryset.query.order_by or queryset.model._meta.ordering), "pk"]
-        firsts = []
+        firsts, counts = [], {}
         lists = [queryset.filter(**getattr(instance, name).core_filters) for name in relations]
         lists += [queryset.filter(condition) for condition in extra.values()]
         for index, rows in enumerate(lists):
@@ -96,11 +94,12 @@ def prefetch_together(
             first = rows.order_by(*ordering).values_list("pk")[:limit]
             firsts.append(first)
             flags[flag] = ExpressionWrapper(Q(pk__in=first), output_field=BooleanField())
-            flags[f"{flag}_total"] = row_count(rows)
+            counts[f"{flag}_total"] = row_count(rows)
         queryset = (
-            queryset.annotate(**flags).filter(_matching(queryset, firsts)).order_by(*ordering)
+            queryset.annotate(**flags, **counts)
+            .filter(_matching(queryset, firsts))
+            .order_by(*ordering)
         )
-        flags = {name: value for name, value in flags.items() if not name.endswith("_total")}
     with dependencies.nested():
         rows = list(queryset)
     found = {

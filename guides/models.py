@@ -435,6 +435,9 @@ class Paper(ContentModel):
     )
 
     search_fields = ("authors", "venue", "description")
+    # The order papers are listed in everywhere: newest first, undated last (a
+    # plain "-year" puts them first on PostgreSQL, last on SQLite), then title.
+    LISTING_ORDER = (F("year").desc(nulls_last=True), "name")
     publish_requirements = Requirements(fields=("summary", "authors"))
 
     class Meta(ContentModel.Meta):

@@ -6,7 +6,7 @@ through a ``Prefetch``, so a draft never leaks through a link and every page
 runs a fixed number of queries whatever the size of the data.
 """
 
-from django.db.models import Count, F, Prefetch, Q, Sum
+from django.db.models import Count, Prefetch, Q, Sum
 from django.shortcuts import get_object_or_404
 from django.urls import reverse, reverse_lazy
 from django.views.generic import DetailView, ListView
@@ -53,7 +53,7 @@ def published_agendas():
 
 
 def published_papers():
-    return Paper.objects.published().order_by(F("year").desc(nulls_last=True), "name")
+    return Paper.objects.published().order_by(*Paper.LISTING_ORDER)
 
 
 def published_failure_modes():
@@ -308,9 +308,7 @@ class PaperListView(FilteredListView):
     filterset_class = PaperFilter
 
     def get_base_queryset(self):
-        return Paper.objects.visible_to(self.request.user).order_by(
-            F("year").desc(nulls_last=True), "name", "pk"
-        )
+        return Paper.objects.visible_to(self.request.user).order_by(*Paper.LISTING_ORDER, "pk")
 
     def get_queryset(self):
         return (

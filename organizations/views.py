@@ -1,7 +1,7 @@
 """Reader pages for organizations: a filterable listing and a detail page."""
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Case, CharField, Count, F, Prefetch, Value, When
+from django.db.models import Case, CharField, Count, Prefetch, Value, When
 from django.urls import reverse
 from django.views.generic import DetailView
 from django_countries import countries
@@ -220,7 +220,7 @@ class OrganizationDetailView(
         org = super().get_object(queryset)
         # Its first papers (newest first, undated last, as on the paper listing its
         # "See all" link opens) and how many there are, in one query.
-        papers = Paper.objects.published().order_by(F("year").desc(nulls_last=True), "name")
+        papers = Paper.objects.published().order_by(*Paper.LISTING_ORDER)
         prefetch_together(org, papers, ("papers",), limit=PAPER_LIMIT)
         return org
 

@@ -661,12 +661,10 @@ def build_plan(
     kinds = _Known()
     if type_ids:
         kinds = _Known(
-            {
-                kind.pk: kind
-                for kind in OrganizationType.objects.filter(pk__in=type_ids).order_by(
-                    "order", "name", "pk"
-                )
-            }
+            (kind.pk, kind)
+            for kind in OrganizationType.objects.filter(pk__in=type_ids).order_by(
+                "order", "name", "pk"
+            )
         )
     for role in roles:
         loading.fill(role, "employer_types", _records(role_types.get(role.pk, ()), kinds))
