@@ -14,3 +14,7 @@ class CoreConfig(AppConfig):
         from .models import connect_version_signals
 
         connect_version_signals()
+        # Every topic has a slug its page can be reached at.
+        from .models import connect_topic_signals
+
+        connect_topic_signals()

@@ -188,6 +188,22 @@ def bump_on_link_change(sender, instance, action, reverse, model, pk_set, **kwar
         model._base_manager.filter(pk__in=pk_set).update(**_bump_values(model))
 
 
+def slug_every_topic(sender, instance, **kwargs) -> None:
+    """A topic whose name slugifies to nothing ("🔥", "—") is given a slug made
+    of its characters' code points (``topic-1f525``): an empty slug has no URL,
+    so the topic list and every page showing the topic would fail."""
+    if not instance.slug:
+        codes = "-".join(f"{ord(char):x}" for char in instance.name.strip())
+        instance.slug = f"topic-{codes}"[: instance._meta.get_field("slug").max_length]
+
+
+def connect_topic_signals() -> None:
+    from django.db.models.signals import pre_save
+    from taggit.models import Tag
+
+    pre_save.connect(slug_every_topic, sender=Tag, dispatch_uid="core.topics.slug")
+
+
 def connect_version_signals() -> None:
     """Connect ``bump_on_link_change`` for every many-to-many field of a versioned model."""
     from django.apps import apps

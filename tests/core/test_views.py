@@ -8,6 +8,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from taggit.models import Tag
 
 from careers.models import Role
 from core.models import Status
@@ -189,6 +190,41 @@ def test_tag_list_counts_published_records(client, tagged):
     counts = {tag.slug: tag.record_count for tag in response.context["tags"]}
     assert counts == {"interpretability": 3, "evals": 1}
     assert "secret-topic" not in html
+
+
+def test_a_topic_whose_name_is_not_ascii_has_its_pages(client):
+    """taggit keeps letters outside ASCII in a slug ("Sécurité" → "sécurité",
+    "安全" → "安全"): the topic list, the topic's page and the tagged record's
+    page all work with it, and its links lead to the topic."""
+    role = RoleFactory(name="Role with a French topic", tags=["Sécurité", "安全"])
+    listing = client.get(reverse("core:tag_list"))
+    assert listing.status_code == 200
+    html = listing.content.decode()
+    links = re.findall(r'<a href="(/tags/[^"]+)">', html)
+    assert len(links) == 2
+    for link in links:
+        page = client.get(link)
+        assert page.status_code == 200
+        assert "Role with a French topic" in page.content.decode()
+    record = client.get(role.get_absolute_url())
+    assert record.status_code == 200
+    assert set(re.findall(r'href="(/tags/[^"]+)"', record.content.decode())) == set(links)
+
+
+def test_a_topic_without_a_letter_or_digit_still_gets_a_page(client):
+    """A topic named "🔥" or "—" slugifies to nothing: it gets a slug made from
+    its characters, so the record's page, the topic list and the topic's page work."""
+    role = RoleFactory(name="Role with an emoji topic", tags=["🔥", "—"])
+    slugs = set(Tag.objects.values_list("slug", flat=True))
+    assert len(slugs) == 2 and "" not in slugs
+    record = client.get(role.get_absolute_url())
+    assert record.status_code == 200
+    links = set(re.findall(r'href="(/tags/[^"]+)"', record.content.decode()))
+    assert len(links) == 2
+    listing = client.get(reverse("core:tag_list")).content.decode()
+    for link in links:
+        assert f'href="{link}"' in listing
+        assert "Role with an emoji topic" in client.get(link).content.decode()
 
 
 @pytest.fixture
