@@ -21,6 +21,9 @@ from __future__ import annotations
 import datetime
 import math
 from dataclasses import dataclass, field
+from functools import cached_property
+
+from django.utils.formats import date_format
 
 ROW_HEIGHT = 44  # px per bar row (label line above the bar)
 AXIS_HEIGHT = 28
@@ -135,6 +138,17 @@ class Marker:
     label: str  # "Application deadline" / "Cohort starts"
     date: datetime.date
     x: float = 0
+
+    @property
+    def iso(self) -> str:
+        """``2027-01-31``: the marker's ``data-date`` and ``datetime``."""
+        return self.date.isoformat()
+
+    @cached_property
+    def long_date(self) -> str:
+        """``31 January 2027`` (``date:"j F Y"``), formatted once for the marker's
+        two mentions: a chart of a program listing has a hundred markers."""
+        return date_format(self.date, "j F Y")
 
 
 @dataclass

@@ -29,9 +29,13 @@ What a record type declares about itself lives on its model: ``search_fields``
 The record type itself is registered in its app's ``AppConfig.ready()``.
 """
 
+import functools
+
 from django.db import models
 from django.db.models import F
 from django.utils import timezone
+from django.utils.encoding import force_str
+from django.utils.hashable import make_hashable
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
@@ -95,7 +99,29 @@ class StaleVersionError(Exception):
         )
 
 
-class VersionedModel(models.Model):
+@functools.cache
+def choice_labels(field) -> dict:
+    """``{value: label}`` of a field with choices, built once per field (the
+    labels stay lazy: each is translated when it is shown)."""
+    return dict(make_hashable(field.flatchoices))
+
+
+class ChoiceLabelsModel(models.Model):
+    """``get_<field>_display()`` from a mapping built once per field.
+
+    Django builds the mapping on every call, and hashing each lazily
+    translated label translates it: a program card's three labels cost 0.3 ms
+    each, a fifth of the program listing's time."""
+
+    class Meta:
+        abstract = True
+
+    def _get_FIELD_display(self, field):
+        value = getattr(self, field.attname)
+        return force_str(choice_labels(field).get(make_hashable(value), value), strings_only=True)
+
+
+class VersionedModel(ChoiceLabelsModel):
     """Optimistic concurrency (see the module docstring for the invariants)."""
 
     version = models.PositiveIntegerField(

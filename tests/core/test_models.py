@@ -88,3 +88,33 @@ def test_editors_group_survives_a_flush():
     labels = set(group.permissions.values_list("content_type__app_label", flat=True))
     assert {"organizations", "careers", "guides"} <= labels
     assert "auth" not in labels
+
+
+def test_choice_labels_are_djangos_for_every_value_of_every_field_with_choices():
+    """``get_<field>_display()`` comes from a mapping built once per field
+    (``core.models.ChoiceLabelsModel``): for every choice of every field of
+    every model that uses it — and for a value that is not a choice — it says
+    what Django's own implementation says."""
+    from django.apps import apps
+    from django.db import models
+    from django.utils import translation
+
+    from core.models import ChoiceLabelsModel
+
+    checked = 0
+    for model in apps.get_models():
+        if not issubclass(model, ChoiceLabelsModel):
+            continue
+        for field in model._meta.concrete_fields:
+            if not field.choices:
+                continue
+            for value in [value for value, _label in field.flatchoices] + ["not-a-choice"]:
+                record = model(**{field.attname: value})
+                ours = getattr(record, f"get_{field.name}_display")()
+                assert ours == models.Model._get_FIELD_display(record, field), (model, field)
+                checked += 1
+            with translation.override("fr"):  # labels are still translated when shown
+                record = model(**{field.attname: field.flatchoices[0][0]})
+                ours = getattr(record, f"get_{field.name}_display")()
+                assert ours == models.Model._get_FIELD_display(record, field)
+    assert checked > 30

@@ -235,3 +235,35 @@ def test_the_cruxes_you_take_a_side_on_come_first_and_the_rest_fold_by_name(
     data = client.get(f"/api/v1/plan/?{FULL_QUERY}").json()
     assert data["cruxes"][0]["question"] == world_crux
     assert len(data["cruxes"]) == 4
+
+
+def test_each_choice_is_written_as_django_writes_its_input(client, world):
+    """The choices' inputs are written by a tag, not Django's per-choice widget
+    template: each must be byte for byte the input Django writes (type, name,
+    value, id, checked, required…), followed by its label, and no choice missing."""
+    from django.utils.html import escape
+
+    from pathfinder.forms import PlanForm
+    from pathfinder.plan import Catalogue
+
+    response = client.get(f"{PLAN}?{FULL_QUERY}")
+    body = response.content.decode()
+    form = PlanForm(response.wsgi_request.GET, catalogue=Catalogue.load())
+    written = 0
+    for field in form:
+        if not field.use_fieldset:
+            continue
+        assert field.field.choices, field.name
+        items = re.search(
+            rf'id="field-{field.name}".*?<ul class="plan-choices">(.*?)</ul>', body, re.S
+        ).group(1)
+        expected = "".join(
+            f'<li>{option.tag(wrap_label=False)} <label for="{escape(option.id_for_label)}">'
+            f"{escape(option.choice_label)}</label></li>"
+            for option in field
+        )
+        assert items == expected
+        written += len(field.field.choices)
+    assert written > 5
+    checked = r'<input type="checkbox" name="background" value="security"[^>]* checked>'
+    assert re.search(checked, body)
