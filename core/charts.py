@@ -147,7 +147,7 @@ class Marker:
     @cached_property
     def long_date(self) -> str:
         """``31 January 2027`` (``date:"j F Y"``), formatted once for the marker's
-        two mentions: a chart of a program listing has a hundred markers."""
+        two mentions (the program listing's chart has 36 markers at full scale)."""
         return date_format(self.date, "j F Y")
 
 

@@ -111,7 +111,7 @@ class ChoiceLabelsModel(models.Model):
 
     Django builds the mapping on every call, and hashing each lazily
     translated label translates it: a program card's three labels cost 0.3 ms
-    each, a fifth of the program listing's time."""
+    each under the profiler, a tenth of the program listing's time."""
 
     class Meta:
         abstract = True

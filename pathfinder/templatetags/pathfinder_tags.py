@@ -26,7 +26,7 @@ def choice_items(field):
 
     Built here rather than by ``{% for option in field %}`` in the template: the
     page's hundreds of choices (every background, bet and failure mode) cost a
-    few template nodes each, a fifth of the page's time at full scale."""
+    few template nodes each: the start page took a sixth longer at full scale."""
     return format_html_join(
         "",
         '<li><input type="{}" name="{}"{}{}> <label for="{}">{}</label></li>',
