@@ -219,8 +219,13 @@ def slug_every_topic(sender, instance, **kwargs) -> None:
     of its characters' code points (``topic-1f525``): an empty slug has no URL,
     so the topic list and every page showing the topic would fail."""
     if not instance.slug:
-        codes = "-".join(f"{ord(char):x}" for char in instance.name.strip())
-        instance.slug = f"topic-{codes}"[: instance._meta.get_field("slug").max_length]
+        instance.slug = code_point_slug(instance.name, instance._meta.get_field("slug").max_length)
+
+
+def code_point_slug(name: str, max_length: int) -> str:
+    """``topic-1f525`` for "🔥": the name's characters as hexadecimal code points."""
+    codes = "-".join(f"{ord(char):x}" for char in name.strip())
+    return f"topic-{codes}"[:max_length]
 
 
 def connect_topic_signals() -> None:

@@ -227,6 +227,19 @@ def test_a_topic_without_a_letter_or_digit_still_gets_a_page(client):
         assert "Role with an emoji topic" in client.get(link).content.decode()
 
 
+def test_a_topic_saved_with_an_empty_slug_before_is_given_one_by_the_migration(client):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("core.migrations.0008_topic_slugs")
+    RoleFactory(name="Role with an old emoji topic", tags=["🔥"])
+    Tag.objects.update(slug="")  # as taggit saved it before
+    migration.slug_empty_topics(apps, None)
+    assert list(Tag.objects.values_list("slug", flat=True)) == ["topic-1f525"]
+    assert client.get("/tags/topic-1f525/").status_code == 200
+
+
 @pytest.fixture
 def crowded(monkeypatch):
     """A topic with long groups (roles: paged here; organizations: the listing
