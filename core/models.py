@@ -8,6 +8,9 @@
 * ``VersionedModel`` – optimistic concurrency: a ``version`` counter that every
   write raises, and a save that is refused (``StaleVersionError``) when the row
   is no longer at the version the instance was loaded at.
+* ``ChoiceLabelsModel`` (under ``VersionedModel``) – ``get_<field>_display()``
+  from a value → label mapping built once per field.
+* ``slug_every_topic`` – a topic whose name slugifies to nothing gets a slug.
 
 Version invariants (``VersionedModel``; both records and child rows have one):
 

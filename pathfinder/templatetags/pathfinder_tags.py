@@ -9,7 +9,9 @@ register = template.Library()
 
 def _attributes(attrs: dict) -> str:
     """`` name="value"`` for each attribute as Django's ``attrs.html`` writes
-    them, in their order: ``True`` as a bare name, ``False`` and ``None`` left out."""
+    them, in their order: ``True`` as a bare name, ``False`` left out (and
+    ``None``, which Django's widgets never set and ``attrs.html`` would write
+    as "None")."""
     parts = []
     for name, value in attrs.items():
         if value is True:
@@ -21,7 +23,7 @@ def _attributes(attrs: dict) -> str:
 
 @register.simple_tag
 def choice_items(field):
-    """One ``<li>`` a choice of a checkbox or radio ``field``: its input as
+    """One ``<li>`` per choice of a checkbox or radio ``field``: its input as
     Django's ``input.html`` writes it, then its label.
 
     Built here rather than by ``{% for option in field %}`` in the template: the
