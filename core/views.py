@@ -12,11 +12,11 @@ from urllib.parse import quote
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
-from django.db.models import Count, Q, Value
+from django.db.models import Count, Value
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.urls import reverse
 from django.views.generic import TemplateView
-from taggit.models import Tag
+from taggit.models import Tag, TaggedItem
 
 from . import dependencies, hooks, registry
 from .cards import card_records, card_union, counted_rows
@@ -215,24 +215,41 @@ def _recently_updated(types, limit: int) -> list:
 
 def published_tags():
     """Every tag on at least one published record, by name, with ``record_count``:
-    one query (taggings counted per tag, limited to the published records of
-    every type; a record has a tag at most once). The page depends on the
-    listing of every type, as when each type was counted on its own."""
-    condition = Q()
+    two queries, whatever the data (a record has a tag at most once). The page
+    depends on the listing of every type, as when each type was counted on its own.
+
+    The taggings are counted per type and tag — a ``UNION ALL`` of one
+    ``GROUP BY`` per record type, each joining its type's published records —
+    and the counts summed here; then the tags are read. One
+    ``WHERE`` with an ``OR`` of every type's condition over all the taggings
+    made PostgreSQL test each tagging against the types' lists in turn: 100 ms
+    for 90,187 taggings at full scale, against 60–70 ms for the union
+    (docs/performance.md, 4 December 2026).
+    """
+    parts = []
     for model, *_rest in record_types():
         dependencies.depends_on(dependencies.listing_key(model))
-        condition |= Q(
-            taggit_taggeditem_items__content_type=ContentType.objects.get_for_model(model),
-            taggit_taggeditem_items__object_id__in=model.objects.published().values("pk"),
+        parts.append(
+            TaggedItem.objects.filter(
+                content_type=ContentType.objects.get_for_model(model),
+                object_id__in=model.objects.published().order_by().values("pk"),
+            )
+            .order_by()
+            .values("tag_id")
+            .annotate(_n=Count("pk"))
+            .values_list("tag_id", "_n")
         )
-    # The condition in WHERE (not a FILTER on the count, then HAVING count > 0):
-    # the published subqueries are evaluated once, not twice; the inner join
-    # leaves out the tags without a published record.
-    return (
-        Tag.objects.filter(condition)
-        .annotate(record_count=Count("taggit_taggeditem_items"))
-        .order_by("name")
-    )
+    counts: dict[int, int] = {}
+    if parts:
+        union = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
+        for tag_id, n in union:
+            counts[tag_id] = counts.get(tag_id, 0) + n
+    # Every tag read, those without a published record dropped here: no list of
+    # ids as parameters (thousands of tags would pass SQLite's limit).
+    tags = [tag for tag in Tag.objects.order_by("name") if tag.pk in counts] if counts else []
+    for tag in tags:
+        tag.record_count = counts[tag.pk]
+    return tags
 
 
 class TagListView(BreadcrumbMixin, TemplateView):

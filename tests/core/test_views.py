@@ -1,5 +1,6 @@
 """Home page, tag pages and the site chrome (header, breadcrumbs, no inline code)."""
 
+import datetime
 import json
 import re
 
@@ -8,6 +9,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 from taggit.models import Tag
 
 from careers.models import Role
@@ -183,6 +185,11 @@ def test_unknown_or_draft_only_tag_is_404(client, tagged):
 
 
 def test_tag_list_counts_published_records(client, tagged):
+    """Drafts and records scheduled for later are not counted; records of
+    different types that share an id are each counted once."""
+    RoleFactory(
+        name="Scheduled", tags=["evals"], publish_at=timezone.now() + datetime.timedelta(days=2)
+    )
     response = client.get(reverse("core:tag_list"))
     assert response.status_code == 200
     html = response.content.decode()
