@@ -5,13 +5,13 @@ from django.urls import reverse
 from django.views.generic import DetailView, ListView
 
 from core import dependencies
+from core.counts import run_counts
 from core.facets import (
     FilteredListView,
     build_facet,
     count_by,
     count_part,
     queryset_without,
-    run_counts,
 )
 from core.markdown import markdown_to_text
 from core.prefetch import prefetch_together, with_rows

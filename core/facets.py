@@ -17,10 +17,11 @@ to count over the results of every *other* active filter.
 from dataclasses import dataclass, field
 
 from django.core.exceptions import FieldDoesNotExist
-from django.db.models import CharField, Count, F, Value
+from django.db.models import CharField, Count, F
 from django.db.models.functions import Cast
 from django.views.generic import ListView
 
+from .counts import CountPart
 from .views import BreadcrumbMixin, SafePaginator
 
 
@@ -154,29 +155,6 @@ def related_counts_part(queryset, relation: str, published) -> "CountPart":
         .annotate(_n=Count("pk"))
     )
     return CountPart(rows, int)
-
-
-@dataclass
-class CountPart:
-    rows: object  # a values queryset: ``_value`` (text) and ``_n``
-    key: type  # what a value becomes in the result (``str``, ``int``)
-
-
-def run_counts(parts: list[CountPart]) -> list[dict]:
-    """Every part's ``{value: count}`` (as ``count_by`` / ``related_counts`` give
-    them) from **one** query: a ``UNION ALL`` of the parts' ``GROUP BY``s."""
-    if not parts:
-        return []
-    queries = [
-        part.rows.annotate(_part=Value(index)).values_list("_part", "_value", "_n")
-        for index, part in enumerate(parts)
-    ]
-    union = queries[0].union(*queries[1:], all=True) if len(queries) > 1 else queries[0]
-    results: list[dict] = [{} for _part in parts]
-    for index, value, n in union:
-        if value not in (None, ""):
-            results[index][parts[index].key(value)] = n
-    return results
 
 
 def _crosses_many(model, lookup: str) -> bool:

@@ -9,6 +9,7 @@ from taggit.models import TaggedItem
 
 from careers.models import Program, Role
 from core.charts import facet_chart
+from core.counts import run_counts
 from core.facets import (
     FilteredListView,
     build_facet,
@@ -16,7 +17,6 @@ from core.facets import (
     queryset_without,
     related_counts_part,
     related_facet,
-    run_counts,
 )
 from core.markdown import markdown_to_text
 from core.prefetch import prefetch_together, totals

@@ -6,7 +6,8 @@ from django.db import connection
 from django.db.models import Q
 from django.test.utils import CaptureQueriesContext
 
-from core.facets import count_by, count_part, related_counts, related_counts_part, run_counts
+from core.counts import run_counts
+from core.facets import count_by, count_part, related_counts, related_counts_part
 from core.models import Status
 from core.prefetch import prefetch_together, totals, with_rows
 from guides.models import Paper, ResearchAgenda
