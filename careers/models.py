@@ -3,7 +3,6 @@ import datetime
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Case, F, Q, Value, When
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -11,6 +10,7 @@ from core.fields import MarkdownField
 from core.indexes import NullsOrderedIndex
 from core.models import ContentModel, OrderedChild, PublishableQuerySet, TimeStampedModel
 from core.registry import Children, Related
+from core.reversing import slug_url, view_url
 from core.validation import Requirements, validate_record
 
 
@@ -29,7 +29,7 @@ class RoleCategory(TimeStampedModel):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("careers:role_list") + f"?category={self.slug}"
+        return view_url("careers:role_list") + f"?category={self.slug}"
 
 
 class CareerStage(TimeStampedModel):
@@ -51,7 +51,7 @@ class CareerStage(TimeStampedModel):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("careers:program_list") + f"?stage={self.slug}"
+        return view_url("careers:program_list") + f"?stage={self.slug}"
 
 
 class Role(ContentModel):
@@ -177,7 +177,7 @@ class Role(ContentModel):
         validate_record(self, errors)
 
     def get_absolute_url(self):
-        return reverse("careers:role_detail", kwargs={"slug": self.slug})
+        return slug_url("careers:role_detail", self.slug)
 
     @property
     def has_salary(self) -> bool:
@@ -457,7 +457,7 @@ class Program(ContentModel):
         validate_record(self, errors)
 
     def get_absolute_url(self):
-        return reverse("careers:program_detail", kwargs={"slug": self.slug})
+        return slug_url("careers:program_detail", self.slug)
 
     def application_status_on(self, today: datetime.date) -> str:
         """The ``ApplicationStatus`` on ``today``.
@@ -624,7 +624,7 @@ class Background(ContentModel):
         validate_record(self)
 
     def get_absolute_url(self):
-        return reverse("careers:background_detail", kwargs={"slug": self.slug})
+        return slug_url("careers:background_detail", self.slug)
 
 
 class BackgroundContribution(OrderedChild):

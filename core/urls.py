@@ -1,22 +1,9 @@
 from django.urls import path, register_converter
 
 from . import views
+from .reversing import TopicSlugConverter
 
 app_name = "core"
-
-
-class TopicSlugConverter:
-    """A topic's slug as taggit makes it: letters of any script (``sécurité``,
-    ``安全``), digits, ``_`` and ``-``. Django's ``slug`` converter is ASCII only,
-    so a topic named outside ASCII had no page (and its links raised)."""
-
-    regex = r"[-\w]+"
-
-    def to_python(self, value: str) -> str:
-        return value
-
-    def to_url(self, value: str) -> str:
-        return value
 
 
 register_converter(TopicSlugConverter, "topic_slug")

@@ -2,13 +2,13 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q, Sum
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from core.fields import MarkdownField
 from core.indexes import NullsOrderedIndex
 from core.models import ContentModel, OrderedChild, TimeStampedModel
 from core.registry import Children
+from core.reversing import slug_url, view_url
 from core.validation import Requirements, validate_record
 
 PAPER_YEAR_MIN = 1900
@@ -44,7 +44,7 @@ class AlignmentProblem(TimeStampedModel):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("guides:agenda_list") + f"?problem={self.slug}"
+        return view_url("guides:agenda_list") + f"?problem={self.slug}"
 
 
 class ResearchAgenda(ContentModel):
@@ -298,7 +298,7 @@ class ResearchAgenda(ContentModel):
         return errors
 
     def get_absolute_url(self):
-        return reverse("guides:agenda_detail", kwargs={"slug": self.slug})
+        return slug_url("guides:agenda_detail", self.slug)
 
     @property
     def has_fte_estimate(self) -> bool:
@@ -470,7 +470,7 @@ class Paper(ContentModel):
         validate_record(self)
 
     def get_absolute_url(self):
-        return reverse("guides:paper_detail", kwargs={"slug": self.slug})
+        return slug_url("guides:paper_detail", self.slug)
 
     # What ``type_label`` reads: loaded with the record wherever a list shows it.
     label_fields = ("kind",)
@@ -507,7 +507,7 @@ class FailureMode(ContentModel):
         validate_record(self)
 
     def get_absolute_url(self):
-        return reverse("guides:failuremode_detail", kwargs={"slug": self.slug})
+        return slug_url("guides:failuremode_detail", self.slug)
 
 
 class Guide(ContentModel):
@@ -534,7 +534,7 @@ class Guide(ContentModel):
         validate_record(self)
 
     def get_absolute_url(self):
-        return reverse("guides:guide_detail", kwargs={"slug": self.slug})
+        return slug_url("guides:guide_detail", self.slug)
 
     @property
     def total_minutes(self) -> int:
@@ -638,7 +638,7 @@ class Crux(ContentModel):
         validate_record(self)
 
     def get_absolute_url(self):
-        return reverse("guides:crux_detail", kwargs={"slug": self.slug})
+        return slug_url("guides:crux_detail", self.slug)
 
 
 class CruxPosition(OrderedChild):

@@ -1,13 +1,13 @@
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from core.fields import MarkdownField
 from core.models import ContentModel, TimeStampedModel
 from core.registry import Related
+from core.reversing import slug_url, view_url
 from core.validation import Requirements, validate_record
 
 FOUNDED_YEAR_MIN = 1800
@@ -63,7 +63,7 @@ class OrganizationType(TimeStampedModel):
         return bool(self.pros.strip() or self.cons.strip() or self.good_fit_for.strip())
 
     def get_absolute_url(self):
-        return reverse("organizations:organization_list") + f"?type={self.slug}"
+        return view_url("organizations:organization_list") + f"?type={self.slug}"
 
 
 class Organization(ContentModel):
@@ -145,7 +145,7 @@ class Organization(ContentModel):
         validate_record(self, errors)
 
     def get_absolute_url(self):
-        return reverse("organizations:organization_detail", kwargs={"slug": self.slug})
+        return slug_url("organizations:organization_detail", self.slug)
 
     @property
     def is_defunct(self) -> bool:
