@@ -345,10 +345,10 @@ class ProgramDetailView(
 ):
     """A program with its organizer, agendas and the roles it leads into.
 
-    Queries (constant): the program with its organizer; agendas, roles, tags,
-    career stages, the backgrounds it suits; "What links here" (one per linking
-    record type but backgrounds, which the page lists). An old slug
-    answers with a 301 to the current page.
+    Queries (constant): the program with its organizer, tags and career stages
+    (``with_rows``); agendas, roles, the backgrounds it suits; "What links here"
+    (one per linking record type but backgrounds, which the page lists). An old
+    slug answers with a 301 to the current page.
     """
 
     template_name = "careers/program_detail.html"
@@ -357,20 +357,19 @@ class ProgramDetailView(
     backlinks_exclude = ("background",)
 
     def get_queryset(self):
-        return (
+        programs = (
             Program.objects.visible_to(self.request.user)
             .with_application_status()
             .select_related("organizer")
-            .prefetch_related(
-                "tags",
-                Prefetch("agendas", queryset=ResearchAgenda.objects.published()),
-                Prefetch("roles", queryset=Role.objects.published().select_related("category")),
-                Prefetch("career_stages", queryset=CareerStage.objects.all()),
-                Prefetch(
-                    "background_fits",
-                    queryset=published_background_fits(BackgroundProgramFit),
-                ),
-            )
+        )
+        # Tags and career stages: in the program's own query (``with_rows``).
+        return with_rows(programs, "tags", "career_stages").prefetch_related(
+            Prefetch("agendas", queryset=ResearchAgenda.objects.published()),
+            Prefetch("roles", queryset=Role.objects.published().select_related("category")),
+            Prefetch(
+                "background_fits",
+                queryset=published_background_fits(BackgroundProgramFit),
+            ),
         )
 
     def get_breadcrumbs(self):
@@ -469,16 +468,17 @@ class BackgroundDetailView(
     SlugHistoryRedirectMixin, BacklinksMixin, RecordPageMixin, BreadcrumbMixin, DetailView
 ):
     """A background: its contributions and the agendas, roles and programs it fits,
-    each with its reason. Queries (constant): the background, contributions, the
-    three kinds of fit (one each), tags; "What links here"."""
+    each with its reason. Queries (constant): the background with its
+    contributions and tags (``with_rows``), the three kinds of fit (one each);
+    "What links here"."""
 
     template_name = "careers/background_detail.html"
     context_object_name = "background"
 
     def get_queryset(self):
-        return Background.objects.visible_to(self.request.user).prefetch_related(
-            "contributions",
-            "tags",
+        # Contributions and tags: in the background's own query (``with_rows``).
+        backgrounds = Background.objects.visible_to(self.request.user)
+        return with_rows(backgrounds, "contributions", "tags").prefetch_related(
             Prefetch(
                 "agenda_fits",
                 queryset=BackgroundAgendaFit.objects.filter(

@@ -360,15 +360,11 @@ class PaperDetailView(SectionDetailView):
     section_url = reverse_lazy("guides:paper_list")
 
     def get_queryset(self):
-        return (
-            super()
-            .get_queryset()
-            .prefetch_related(
-                Prefetch("agendas", queryset=published_agendas()),
-                Prefetch("organizations", queryset=published_organizations()),
-                Prefetch("failure_modes", queryset=published_failure_modes()),
-                "tags",
-            )
+        # Tags: in the paper's own query (``with_rows``).
+        return with_rows(super().get_queryset(), "tags").prefetch_related(
+            Prefetch("agendas", queryset=published_agendas()),
+            Prefetch("organizations", queryset=published_organizations()),
+            Prefetch("failure_modes", queryset=published_failure_modes()),
         )
 
     def get_context_data(self, **kwargs):
@@ -431,7 +427,8 @@ class FailureModeListView(SectionListView):
 
 
 class FailureModeDetailView(SectionDetailView):
-    """Queries: the failure mode, agendas, papers, tags; "What links here" (7)."""
+    """Queries: the failure mode with its tags (``with_rows``), agendas, papers;
+    "What links here" (7)."""
 
     model = FailureMode
     template_name = "guides/failuremode_detail.html"
@@ -440,14 +437,10 @@ class FailureModeDetailView(SectionDetailView):
     section_url = reverse_lazy("guides:failuremode_list")
 
     def get_queryset(self):
-        return (
-            super()
-            .get_queryset()
-            .prefetch_related(
-                Prefetch("agendas", queryset=published_agendas()),
-                Prefetch("papers", queryset=published_papers()),
-                "tags",
-            )
+        # Tags: in the failure mode's own query (``with_rows``).
+        return with_rows(super().get_queryset(), "tags").prefetch_related(
+            Prefetch("agendas", queryset=published_agendas()),
+            Prefetch("papers", queryset=published_papers()),
         )
 
 
@@ -484,8 +477,8 @@ STEP_LINKS = (
 class GuideDetailView(SectionDetailView):
     """A reading path: steps in order, grouped by section, each with its linked records.
 
-    Queries (constant however many steps and links): the guide, its steps, one
-    per kind of link (six), tags; "What links here" (7).
+    Queries (constant however many steps and links): the guide with its tags
+    (``with_rows``), its steps, one per kind of link (six); "What links here" (7).
     """
 
     model = Guide
@@ -498,7 +491,10 @@ class GuideDetailView(SectionDetailView):
         steps = GuideStep.objects.order_by("order", "pk").prefetch_related(
             *(Prefetch(name, queryset=make()) for name, make in STEP_LINKS)
         )
-        return super().get_queryset().prefetch_related(Prefetch("steps", queryset=steps), "tags")
+        # Tags: in the guide's own query (``with_rows``).
+        return with_rows(super().get_queryset(), "tags").prefetch_related(
+            Prefetch("steps", queryset=steps)
+        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -583,8 +579,8 @@ class CruxListView(SectionListView):
 class CruxDetailView(SectionDetailView):
     """A crux: its positions with arguments and where each points.
 
-    Queries (constant): the crux, positions, their agendas, their organization
-    types, tags; "What links here".
+    Queries (constant): the crux with its tags (``with_rows``), positions, their
+    agendas, their organization types; "What links here".
     """
 
     model = Crux
@@ -594,10 +590,9 @@ class CruxDetailView(SectionDetailView):
     section_url = reverse_lazy("guides:crux_list")
 
     def get_queryset(self):
-        return (
-            super()
-            .get_queryset()
-            .prefetch_related(Prefetch("positions", queryset=crux_positions()), "tags")
+        # Tags: in the crux's own query (``with_rows``).
+        return with_rows(super().get_queryset(), "tags").prefetch_related(
+            Prefetch("positions", queryset=crux_positions())
         )
 
     def get_context_data(self, **kwargs):

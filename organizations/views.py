@@ -19,7 +19,7 @@ from core.facets import (
     related_facet,
 )
 from core.markdown import markdown_to_text
-from core.prefetch import prefetch_together, totals
+from core.prefetch import prefetch_together, totals, with_rows
 from core.views import BreadcrumbMixin, RecordPageMixin, SlugHistoryRedirectMixin
 from guides.facets import agenda_facet
 from guides.models import Paper, ResearchAgenda
@@ -187,8 +187,8 @@ class OrganizationDetailView(
 ):
     """One organization with its published agendas, papers, programs and roles.
 
-    Queries (constant): the organization with its type, then one each for
-    agendas, programs, roles and tags, one for its first ``PAPER_LIMIT`` papers
+    Queries (constant): the organization with its type and tags (``with_rows``),
+    then one each for agendas, programs and roles, one for its first ``PAPER_LIMIT`` papers
     and their total; three for "What links here"
     (guides, organizations, failure modes — the page lists the rest itself).
     An old slug answers with a 301 to the current page.
@@ -199,21 +199,12 @@ class OrganizationDetailView(
     backlinks_exclude = ("role", "agenda", "program", "paper")
 
     def get_queryset(self):
-        return (
-            Organization.objects.visible_to(self.request.user)
-            .select_related("type")
-            .prefetch_related(
-                Prefetch("agendas", queryset=ResearchAgenda.objects.published()),
-                Prefetch(
-                    "programs",
-                    queryset=Program.objects.published().order_by("name"),
-                ),
-                Prefetch(
-                    "roles",
-                    queryset=Role.objects.published().select_related("category"),
-                ),
-                "tags",
-            )
+        organizations = Organization.objects.visible_to(self.request.user).select_related("type")
+        # Tags: in the organization's own query (``with_rows``).
+        return with_rows(organizations, "tags").prefetch_related(
+            Prefetch("agendas", queryset=ResearchAgenda.objects.published()),
+            Prefetch("programs", queryset=Program.objects.published().order_by("name")),
+            Prefetch("roles", queryset=Role.objects.published().select_related("category")),
         )
 
     def get_object(self, queryset=None):

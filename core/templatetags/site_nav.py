@@ -1,9 +1,10 @@
 """The main navigation: one section per registered record type, the current one marked."""
 
 from django import template
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch
 
 from core import registry
+from core.reversing import view_url
 
 register = template.Library()
 
@@ -16,7 +17,7 @@ def nav_sections(context):
     items = []
     for record_type in registry.record_types():
         try:
-            url = reverse(record_type.list_url_name)
+            url = view_url(record_type.list_url_name)
         except NoReverseMatch:  # a type whose app's pages are not in this URLconf
             continue
         if path == url:

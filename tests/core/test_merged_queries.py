@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from core.counts import run_counts
 from core.facets import count_by, count_part, related_counts, related_counts_part
 from core.models import Status
-from core.prefetch import prefetch_together, totals, with_rows
+from core.prefetch import _rows_subquery, prefetch_together, totals, with_rows
 from guides.models import Paper, ResearchAgenda
 from organizations.models import Organization
 from tests.careers.factories import RoleFactory, RoleFAQFactory
@@ -162,3 +162,16 @@ def test_with_rows_reads_values_as_their_columns_do():
     assert faq.answer_html.strip() == "<p><strong>Yes.</strong></p>"
     assert hasattr(faq.answer_html, "__html__")  # marked safe, as when read from its column
     assert not faq._state.adding and faq._state.db == "default"
+
+
+def test_with_rows_builds_each_relations_subquery_once_and_reuses_it_unchanged():
+    first, second = ResearchAgendaFactory(), ResearchAgendaFactory()
+    first.tags.add("alpha")
+    second.tags.add("beta", "gamma")
+    subquery = _rows_subquery(ResearchAgenda, "tags")
+    before = (list(subquery.query.alias_map), repr(subquery.query.where))
+    for agenda, names in ((first, ["alpha"]), (second, ["beta", "gamma"]), (first, ["alpha"])):
+        found = with_rows(ResearchAgenda.objects.filter(pk=agenda.pk), "tags", "problems").get()
+        assert sorted(tag.name for tag in found.tags.all()) == names
+    assert _rows_subquery(ResearchAgenda, "tags") is subquery
+    assert (list(subquery.query.alias_map), repr(subquery.query.where)) == before
