@@ -2,8 +2,9 @@
 ``_value`` and ``_n``, run together as a ``UNION ALL`` (``run_counts``).
 
 The facets of a listing (``core.facets.count_part``, ``related_counts_part``)
-and the topic list's taggings per record type (``core.views.published_tags``)
-are counted this way. It imports no other module of ``core``.
+and the topic list's stored counts with the records scheduled for later
+(``core.topics.published_topic_counts``) are counted this way. It imports no
+other module of ``core``.
 """
 
 from dataclasses import dataclass

@@ -294,6 +294,14 @@ class PublishableQuerySet(models.QuerySet):
         """Published and due: ``publish_at`` not after ``at`` (default: now)."""
         return self.filter(status=Status.PUBLISHED, publish_at__lte=at or timezone.now())
 
+    def published_or_scheduled(self):
+        """Marked published, due or not: ``published()`` plus ``scheduled()``."""
+        return self.filter(status=Status.PUBLISHED)
+
+    def scheduled(self, at=None):
+        """Marked published but not due yet: readers see it from ``publish_at`` on."""
+        return self.filter(status=Status.PUBLISHED, publish_at__gt=at or timezone.now())
+
     def visible_to(self, user):
         """Staff may preview drafts; everyone else sees published records only."""
         if user is not None and user.is_active and user.is_staff:
@@ -412,3 +420,30 @@ class OrderedChild(VersionedModel):
         if parent_pk is not None:
             parent_model = field.related_model
             parent_model._base_manager.filter(pk=parent_pk).update(**_bump_values(parent_model))
+
+
+class TopicCount(models.Model):
+    """How many records of one type carry one topic and are marked published
+    (due or scheduled): derived from the taggings by ``core.topics``, which
+    keeps it current on every save and rebuilds it after bulk writes. The
+    topic list reads it and subtracts the few records scheduled for later."""
+
+    tag = models.ForeignKey(
+        "taggit.Tag", on_delete=models.CASCADE, related_name="topic_counts", verbose_name=_("tag")
+    )
+    content_type = models.ForeignKey(
+        "contenttypes.ContentType",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("record type"),
+    )
+    records = models.PositiveIntegerField(_("records"))
+
+    class Meta:
+        verbose_name = _("topic count")
+        constraints = [
+            models.UniqueConstraint(fields=["tag", "content_type"], name="topiccount_tag_type")
+        ]
+
+    def __str__(self):
+        return f"{self.tag_id}/{self.content_type_id}: {self.records}"

@@ -10,18 +10,17 @@
 
 from urllib.parse import quote
 
-from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
-from django.db.models import Count, F, Value
+from django.db.models import Count, Value
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.urls import reverse
 from django.views.generic import TemplateView
-from taggit.models import Tag, TaggedItem
+from taggit.models import Tag
 
 from . import dependencies, hooks, registry
 from .cards import card_records, card_union, counted_rows
-from .counts import CountPart, run_counts
 from .reversing import TOPIC_SLUG, slug_url
+from .topics import published_topic_counts
 
 
 class SafePaginator(Paginator):
@@ -220,32 +219,15 @@ def published_tags():
     two queries, whatever the data (a record has a tag at most once). The page
     depends on the listing of every type, as when each type was counted on its own.
 
-    The taggings are counted per type and tag by ``core.counts.run_counts`` (a
-    ``UNION ALL`` of one ``GROUP BY`` per record type, each joining its type's
-    published records), the counts summed here, then the tags read. One
-    ``WHERE`` with an ``OR`` of every type's condition over all the taggings
-    made PostgreSQL test each tagging against the types' lists in turn: 100 ms
-    for 90,187 taggings at full scale, against 60–70 ms for the union
-    (docs/performance.md, 4 December 2026).
+    The counts are stored per topic and record type (``core.topics``: the
+    records marked published, less those scheduled for later, read in one
+    query); counting every tagging against its type's published records here
+    took 50–60 ms of SQL at full scale (docs/performance.md, 4 December 2026).
     """
-    parts = []
-    for model, *_rest in record_types():
+    models = [model for model, *_rest in record_types()]
+    for model in models:
         dependencies.depends_on(dependencies.listing_key(model))
-        rows = (
-            TaggedItem.objects.filter(
-                content_type=ContentType.objects.get_for_model(model),
-                object_id__in=model.objects.published().order_by().values("pk"),
-            )
-            .order_by()
-            .annotate(_value=F("tag_id"))
-            .values("_value")
-            .annotate(_n=Count("pk"))
-        )
-        parts.append(CountPart(rows, int))
-    counts: dict[int, int] = {}
-    for part_counts in run_counts(parts):
-        for tag_id, n in part_counts.items():
-            counts[tag_id] = counts.get(tag_id, 0) + n
+    counts = published_topic_counts(models)
     # Every tag read, those without a published record dropped here: no list of
     # ids as parameters (thousands of tags would pass SQLite's limit).
     tags = [tag for tag in Tag.objects.order_by("name") if tag.pk in counts] if counts else []

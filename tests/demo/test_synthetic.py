@@ -188,3 +188,13 @@ def test_reports_time_and_peak_memory(capsys):
     call_command("generate_synthetic_content", scale=0.001, seed=1, skip_search_index=True)
     out = capsys.readouterr().out
     assert "peak memory (ru_maxrss)" in out and " MB." in out
+
+
+@pytest.mark.parametrize("skip_search_index", [False, True])
+def test_the_topic_counts_are_those_of_the_generated_taggings(skip_search_index):
+    from core.topics import published_topic_counts
+    from tests.core.test_topic_counts import counted, models
+
+    generate(skip_search_index=skip_search_index)
+    counts = published_topic_counts(models())
+    assert counts and counts == counted()
