@@ -15,8 +15,6 @@ from django.db import connection
 from django.db.models import F, Value, Window
 from django.db.models.functions import JSONObject, RowNumber
 
-from .expressions import row_count
-
 # What a card reads (``is_published`` reads status and publish_at).
 CARD_FIELDS = ("id", "slug", "name", "summary", "status", "publish_at", "updated")
 
@@ -56,9 +54,10 @@ def card_union(
     ``_group``, ``_rank``, ``_updated``… Returns ``None`` for no querysets.
 
     ``ranks=(start, stop)`` (implies ``ranked``) keeps the rows ranked
-    ``start < rank <= stop`` of each queryset — a page of every group — and
-    adds each group's whole size: rows are ``(group, rank, total, *CARD_FIELDS,
-    extra)`` (a count subquery, so still one query; see ``counted_rows``).
+    ``start < rank <= stop`` of each queryset — a page of every group. (Each
+    group's whole size is the caller's: the topic page reads it from the stored
+    topic counts, ``core.topics``; a count subquery per group here was half of
+    that page's SQL at full scale.)
 
     ``first=(ordering, n)`` keeps only each queryset's first ``n`` rows in that
     ordering (``ORDER BY … LIMIT n`` in each part: an index can answer it).
@@ -79,13 +78,11 @@ def card_union(
         if ranks is not None:
             # The page's rows are those of a sliced subquery (``ORDER BY … LIMIT``,
             # which an index on the ordering can answer), ranked among themselves
-            # from ``start``; the group's size is a count subquery. (A window rank
-            # over every row, filtered, sorted every tagged row: 33 ms for a topic
-            # with 3,800 papers at full scale.)
+            # from ``start``. (A window rank over every row, filtered, sorted every
+            # tagged row: 33 ms for a topic with 3,800 papers at full scale.)
             start, stop = ranks
             page = queryset.order_by(*ordering).values("pk")[start:stop]
             columns["_rank"] = Window(RowNumber(), order_by=ordering) + Value(start)
-            columns["_total"] = row_count(queryset)
             queryset = model._base_manager.filter(pk__in=page)  # the page's filters are in it
         columns.update(
             {
@@ -104,16 +101,6 @@ def card_union(
             return parts[0].order_by(*model_ordering(querysets[0].model))
         return parts[0]
     return parts[0].union(*parts[1:], all=True)
-
-
-def counted_rows(rows) -> tuple[list, dict[int, int]]:
-    """Rows of ``card_union(..., ranks=...)`` as plain card rows (for
-    ``card_records``), and ``{group: total}`` of the groups with a row."""
-    plain, totals = [], {}
-    for group, rank, total, *rest in rows:
-        totals[group] = total
-        plain.append((group, rank, *rest))
-    return plain, totals
 
 
 def card_records(rows, models) -> list[tuple[int, object]]:

@@ -100,36 +100,42 @@ def rebuild_topic_counts() -> int:
     return len(rows)
 
 
-def published_topic_counts(models, at=None) -> dict[int, int]:
-    """``{tag id: records of ``models`` published at ``at`` (default now) carrying it}``,
-    topics with none left out: the stored counts of the records marked
-    published, less those scheduled for later. Two queries together."""
+def _published_counts(models, at, *, by: str, tag=None) -> dict[int, int]:
+    """``{tag_id or content_type_id: n}`` (``by``) of the records of ``models``
+    published at ``at`` (default now): the stored counts of the records marked
+    published less those scheduled for later, in one query; zeros left out."""
     from .models import TopicCount
 
     content_types = ContentType.objects.get_for_models(*models)
-    stored = (
-        TopicCount.objects.filter(content_type__in=list(content_types.values()))
-        .order_by()
-        .annotate(_value=F("tag_id"))
-        .values("_value")
-        .annotate(_n=Sum("records"))
-    )
-    later = [
-        CountPart(
-            _taggings(model, model.objects.scheduled(at))
-            .order_by()
-            .annotate(_value=F("tag_id"))
-            .values("_value")
-            .annotate(_n=Count("pk")),
-            int,
-        )
-        for model in models
+    stored = TopicCount.objects.filter(content_type__in=list(content_types.values()))
+    later = [_taggings(model, model.objects.scheduled(at)) for model in models]
+    if tag is not None:
+        stored = stored.filter(tag=tag)
+        later = [taggings.filter(tag=tag) for taggings in later]
+    parts = [stored.order_by().annotate(_value=F(by)).values("_value").annotate(_n=Sum("records"))]
+    parts += [
+        taggings.order_by().annotate(_value=F(by)).values("_value").annotate(_n=Count("pk"))
+        for taggings in later
     ]
-    totals, *scheduled = run_counts([CountPart(stored, int), *later])
+    totals, *scheduled = run_counts([CountPart(part, int) for part in parts])
     for part in scheduled:
-        for tag_id, n in part.items():
-            totals[tag_id] = totals.get(tag_id, 0) - n
-    return {tag_id: n for tag_id, n in totals.items() if n > 0}
+        for key, n in part.items():
+            totals[key] = totals.get(key, 0) - n
+    return {key: n for key, n in totals.items() if n > 0}
+
+
+def published_topic_counts(models, at=None) -> dict[int, int]:
+    """``{tag id: records of ``models`` published at ``at`` (default now) carrying it}``,
+    topics with none left out (one query)."""
+    return _published_counts(models, at, by="tag_id")
+
+
+def topic_counts_by_type(tag, models, at=None) -> dict[type, int]:
+    """``{model: its records published at ``at`` carrying ``tag``}`` for ``models``,
+    types with none left out (one query)."""
+    counts = _published_counts(models, at, by="content_type_id", tag=tag)
+    content_types = ContentType.objects.get_for_models(*models)
+    return {model: counts[ct.pk] for model, ct in content_types.items() if ct.pk in counts}
 
 
 # ------------------------------------------------------------------ signals

@@ -18,9 +18,9 @@ from django.views.generic import TemplateView
 from taggit.models import Tag
 
 from . import dependencies, hooks, registry
-from .cards import card_records, card_union, counted_rows
+from .cards import card_records, card_union
 from .reversing import TOPIC_SLUG, slug_url
-from .topics import published_topic_counts
+from .topics import published_topic_counts, topic_counts_by_type
 
 
 class SafePaginator(Paginator):
@@ -262,7 +262,8 @@ class TagDetailView(BreadcrumbMixin, TemplateView):
     rest are a link away — the type's listing filtered by the topic, when the
     listing has a ``tag`` filter, else the group paged on this page
     (``?type=role&page=2``, ``per_page`` a page; an unknown type or page is a
-    404). One query for every group and its size together, whatever the data.
+    404). Two queries whatever the data: one for every group's records, one
+    for their sizes (the stored topic counts, ``core.topics``).
     """
 
     template_name = "core/tag_detail.html"
@@ -332,7 +333,7 @@ class TagDetailView(BreadcrumbMixin, TemplateView):
         """``[{heading, url, records, total, more_url, page}]`` of the types with
         published records with this tag, each in its model's order, at most
         ``group_limit`` records a group (or one page of the requested type) —
-        one query for every type together, with each group's size."""
+        one query for every type together, one for each group's size."""
         types = record_types()
         if self.record_type is not None:
             types = [t for t in types if t[0] is self.record_type.model]
@@ -345,20 +346,23 @@ class TagDetailView(BreadcrumbMixin, TemplateView):
             [model.objects.published().filter(tags=self.tag) for model in models], ranks=ranks
         )
         rows = union.order_by("_group", "_rank") if len(models) > 1 else union
-        rows, totals = counted_rows(rows)
         grouped: dict[int, list] = {}
         for group, record in card_records(rows, models):
             grouped.setdefault(group, []).append(record)
+        # Each group's size from the stored topic counts (core.topics), never
+        # fewer than the rows at hand.
+        sizes = topic_counts_by_type(self.tag, models) if grouped else {}
         groups = []
         for index, (model, heading, url, _related) in enumerate(types):
             if index not in grouped:
                 continue
+            total = max(sizes.get(model, 0), ranks[0] + len(grouped[index]))
             group = {
                 "heading": heading,
                 "url": url,
                 "records": grouped[index],
-                "total": totals[index],
-                "total_label": f"{totals[index]:,}",
+                "total": total,
+                "total_label": f"{total:,}",
                 "plural": registry.for_model(model).verbose_name_plural,
                 "more_url": "",
                 "page": None,

@@ -137,3 +137,26 @@ def test_the_topic_list_shows_the_stored_counts(client):
     cache.clear()  # the page cache would answer otherwise
     response = client.get(reverse("core:tag_list"))
     assert [tag.name for tag in response.context["tags"]] == ["alpha"]
+
+
+def test_the_topic_page_gives_each_groups_size_from_the_stored_counts(client, monkeypatch):
+    from core.views import TagDetailView
+
+    monkeypatch.setattr(TagDetailView, "group_limit", 2)
+    for name in ("Role A", "Role B", "Role C"):
+        RoleFactory(name=name, tags=["alpha"])
+    RoleFactory(
+        name="Role later", tags=["alpha"], publish_at=timezone.now() + datetime.timedelta(days=1)
+    )
+    RoleFactory(name="Role draft", tags=["alpha"], status=Status.DRAFT)
+    response = client.get(reverse("core:tag_detail", args=["alpha"]))
+    (group,) = response.context["groups"]
+    assert (len(group["records"]), group["total"]) == (2, 3)
+    assert "2 of 3 roles" in response.content.decode()
+    page = client.get(reverse("core:tag_detail", args=["alpha"]) + "?type=role")
+    assert page.context["groups"][0]["total"] == 3
+    assert [record.name for record in page.context["groups"][0]["records"]] == [
+        "Role A",
+        "Role B",
+        "Role C",
+    ]
