@@ -160,3 +160,33 @@ def test_the_topic_page_gives_each_groups_size_from_the_stored_counts(client, mo
         "Role B",
         "Role C",
     ]
+
+
+def test_an_editors_topics_in_the_admin_reach_the_topic_list(editor_client, client):
+    from tests.config.test_hostile_input import admin_form_data
+    from tests.organizations.factories import OrganizationTypeFactory
+
+    kind = OrganizationTypeFactory()
+    url = reverse("admin:organizations_organization_add")
+    data = admin_form_data(editor_client, url)
+    data.update(
+        {
+            "name": "Editor's lab",
+            "slug": "editors-lab",
+            "type": str(kind.pk),
+            "summary": "A lab an editor adds.",
+            "description": "What it does.",
+            "status": Status.PUBLISHED,
+            "operating_status": "active",
+            "publish_at_0": timezone.localdate().isoformat(),
+            "publish_at_1": "00:00",
+            "tags": "alpha, beta",
+        }
+    )
+    response = editor_client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    listing = client.get(reverse("core:tag_list"))
+    assert {tag.name: tag.record_count for tag in listing.context["tags"]} == {
+        "alpha": 1,
+        "beta": 1,
+    }
