@@ -1,7 +1,7 @@
 """How many published records carry each topic (``core.models.TopicCount``).
 
 Counting the taggings of every record type against its published records on
-each request was most of the topic list's time at full scale (40–50 ms of SQL
+each request was most of the topic list's time at full scale (36–50 ms of SQL
 for 90,187 taggings). The counts are stored instead, per topic and record type, of
 the records **marked published** — due or scheduled for later — so that no
 clock can make them stale: ``published_topic_counts`` subtracts the few

@@ -222,7 +222,7 @@ def published_tags():
     The counts are stored per topic and record type (``core.topics``: the
     records marked published, less those scheduled for later, read in one
     query); counting every tagging against its type's published records here
-    took 50–60 ms of SQL at full scale (docs/performance.md, 4 December 2026).
+    took 36–50 ms of SQL at full scale (docs/performance.md, 4 December 2026).
     """
     models = [model for model, *_rest in record_types()]
     for model in models:
@@ -262,8 +262,8 @@ class TagDetailView(BreadcrumbMixin, TemplateView):
     rest are a link away — the type's listing filtered by the topic, when the
     listing has a ``tag`` filter, else the group paged on this page
     (``?type=role&page=2``, ``per_page`` a page; an unknown type or page is a
-    404). Two queries whatever the data: one for every group's records, one
-    for their sizes (the stored topic counts, ``core.topics``).
+    404). Besides the tag, two queries whatever the data: one for every
+    group's records, one for their sizes (the stored topic counts, ``core.topics``).
     """
 
     template_name = "core/tag_detail.html"
