@@ -1,8 +1,9 @@
 """Rebuild the site-wide search index and every other table derived from the records.
 
-Signals keep the index (and the Markdown link table behind "What links here")
-current as editors work; run this after loading data with ``bulk_create``,
-``QuerySet.update`` or raw SQL, or after a deploy that changes what is indexed.
+Signals keep the index (and the Markdown link table behind "What links here",
+and the topic list's counts) current as editors work; run this after loading
+data with ``bulk_create``, ``QuerySet.update`` or raw SQL, or after a deploy
+that changes what is indexed.
 Every table registered through ``core.derived`` is rebuilt.
 """
 
@@ -15,8 +16,9 @@ from core import derived, progress, registry
 
 class Command(BaseCommand):
     help = (
-        "Rebuild the site-wide search index (search.SearchEntry) and the Markdown links "
-        'behind "What links here" (links.MarkdownLink) from every record.'
+        "Rebuild the site-wide search index (search.SearchEntry), the Markdown links "
+        'behind "What links here" (links.MarkdownLink) and the topic counts '
+        "(core.TopicCount) from every record."
     )
 
     def handle(self, *args, **options):
@@ -31,7 +33,8 @@ class Command(BaseCommand):
             self.stdout.write(f"  {registry.get(slug).display_plural}: {count}")
         self.stdout.write(
             self.style.SUCCESS(
-                f"Indexed {sum(counts.values())} records and {results.get('links', 0)} "
-                f"Markdown links in {elapsed:.1f} s."
+                f"Indexed {sum(counts.values())} records, {results.get('links', 0)} "
+                f"Markdown links and {results.get('topic counts', 0)} topic counts "
+                f"in {elapsed:.1f} s."
             )
         )
