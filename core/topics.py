@@ -46,6 +46,16 @@ def _taggings(model, records):
     )
 
 
+def _marked_published(model):
+    """``(tag id, n)`` rows: how many ``model`` records marked published carry each tag."""
+    return (
+        _taggings(model, model.objects.published_or_scheduled())
+        .order_by()
+        .values_list("tag_id")
+        .annotate(n=Count("pk"))
+    )
+
+
 def recount(model, tag_ids) -> None:
     """Store anew how many ``model`` records marked published carry each of ``tag_ids``."""
     from .models import TopicCount
@@ -54,13 +64,7 @@ def recount(model, tag_ids) -> None:
     if not tag_ids:
         return
     content_type = ContentType.objects.get_for_model(model)
-    counts = dict(
-        _taggings(model, model.objects.published_or_scheduled())
-        .filter(tag_id__in=tag_ids)
-        .order_by()
-        .values_list("tag_id")
-        .annotate(n=Count("pk"))
-    )
+    counts = dict(_marked_published(model).filter(tag_id__in=tag_ids))
     with transaction.atomic():
         # A topic being deleted has lost its taggings first (count 0: its row goes).
         TopicCount.objects.filter(
@@ -85,14 +89,9 @@ def rebuild_topic_counts() -> int:
     for record_type in registry.record_types(order="registration"):
         model = record_type.model
         content_type = ContentType.objects.get_for_model(model)
-        counted = (
-            _taggings(model, model.objects.published_or_scheduled())
-            .order_by()
-            .values_list("tag_id")
-            .annotate(n=Count("pk"))
-        )
         rows += [
-            TopicCount(tag_id=tag_id, content_type=content_type, records=n) for tag_id, n in counted
+            TopicCount(tag_id=tag_id, content_type=content_type, records=n)
+            for tag_id, n in _marked_published(model)
         ]
     with transaction.atomic():
         TopicCount.objects.all().delete()
