@@ -28,11 +28,14 @@ recount reads what was committed when it started)."""
 
 from __future__ import annotations
 
+import contextvars
+
 from django.contrib.contenttypes.models import ContentType
+from django.core.signals import request_started
 from django.db import transaction
 from django.db.models import Count, F, Sum
-from django.db.models.signals import post_delete, post_save
-from taggit.models import TaggedItem
+from django.db.models.signals import post_delete, post_save, pre_delete
+from taggit.models import Tag, TaggedItem
 
 from . import derived, registry
 from .counts import CountPart, run_counts
@@ -149,18 +152,43 @@ def _record_saved(sender, instance, raw=False, **kwargs):
     recount(sender, list(tag_ids))
 
 
+# Topics being deleted: their taggings go first, one ``post_delete`` each, and
+# their counts go with them (``TopicCount.tag`` cascades), so those taggings are
+# not recounted (about four queries each: 16,000 for a topic on 4,000 records).
+# Emptied at every request, so a deletion that failed half-way cannot keep a
+# live topic's taggings from being recounted beyond it.
+_deleting: contextvars.ContextVar[frozenset] = contextvars.ContextVar(
+    "topics_deleting", default=frozenset()
+)
+
+
 def _tagging_changed(sender, instance, raw=False, **kwargs):
-    if raw or derived.is_deferred():
+    if raw or derived.is_deferred() or instance.tag_id in _deleting.get():
         return
     model = ContentType.objects.get_for_id(instance.content_type_id).model_class()
     if model is not None and registry.for_model(model) is not None:
         recount(model, [instance.tag_id])
 
 
+def _topic_deleting(sender, instance, **kwargs):
+    _deleting.set(_deleting.get() | {instance.pk})
+
+
+def _topic_deleted(sender, instance, **kwargs):
+    _deleting.set(_deleting.get() - {instance.pk})
+
+
+def _forget_deletions(**kwargs):
+    _deleting.set(frozenset())
+
+
 def connect_topic_count_signals() -> None:
     post_save.connect(_record_saved, dispatch_uid="core.topics.record-saved")
     post_save.connect(_tagging_changed, sender=TaggedItem, dispatch_uid="core.topics.tag-added")
     post_delete.connect(_tagging_changed, sender=TaggedItem, dispatch_uid="core.topics.tag-removed")
+    pre_delete.connect(_topic_deleting, sender=Tag, dispatch_uid="core.topics.topic-deleting")
+    post_delete.connect(_topic_deleted, sender=Tag, dispatch_uid="core.topics.topic-deleted")
+    request_started.connect(_forget_deletions, dispatch_uid="core.topics.request")
 
 
 def rebuild(batch_size=1000):

@@ -190,3 +190,30 @@ def test_an_editors_topics_in_the_admin_reach_the_topic_list(editor_client, clie
         "alpha": 1,
         "beta": 1,
     }
+
+
+def test_deleting_a_topic_does_not_recount_it_once_per_tagging():
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries_to_delete(name, n):
+        for _ in range(n):
+            RoleFactory(tags=[name, "kept"])
+        with CaptureQueriesContext(connection) as ctx:
+            Tag.objects.get(name=name).delete()
+        return len(ctx.captured_queries)
+
+    assert queries_to_delete("few", 3) == queries_to_delete("many", 30)
+    stored_matches({"kept": 33})
+    assert set(TopicCount.objects.values_list("tag__name", flat=True)) == {"kept"}
+
+
+def test_a_topic_deletion_that_never_finished_is_forgotten_at_the_next_request(client):
+    from core import topics
+
+    role = RoleFactory(tags=["alpha", "beta"])
+    alpha = Tag.objects.get(name="alpha")
+    topics._deleting.set(frozenset({alpha.pk}))  # as if its delete() had failed half-way
+    client.get(reverse("core:tag_list"))
+    role.tags.remove("alpha")
+    stored_matches({"beta": 1})
