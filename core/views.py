@@ -19,7 +19,7 @@ from taggit.models import Tag
 
 from . import dependencies, hooks, registry
 from .cards import card_records, card_union
-from .reversing import TOPIC_SLUG, slug_url
+from .reversing import TOPIC_SLUG, slug_url, view_url
 from .topics import published_topic_counts, topic_counts_by_type
 
 
@@ -119,7 +119,7 @@ class SlugHistoryRedirectMixin:
 def record_types():
     """``[(model, heading, list_url, select_related), ...]`` in the home page's order."""
     return [
-        (rt.model, rt.heading, reverse(rt.list_url_name), rt.card_related)
+        (rt.model, rt.heading, view_url(rt.list_url_name), rt.card_related)
         for rt in registry.record_types(order="home_order")
     ]
 
@@ -159,7 +159,7 @@ class HomeView(TemplateView):
             is_home=True,
             # The hero's calls to action: the types that declare one, first one primary.
             actions=[
-                (rt.home_action, reverse(rt.list_url_name))
+                (rt.home_action, view_url(rt.list_url_name))
                 for rt in registry.record_types(order="home_order")
                 if rt.home_action
             ]

@@ -189,8 +189,8 @@ class OrganizationDetailView(
 
     Queries (constant): the organization with its type and tags (``with_rows``),
     then one each for agendas, programs and roles, one for its first ``PAPER_LIMIT`` papers
-    and their total; three for "What links here"
-    (guides, organizations, failure modes — the page lists the rest itself).
+    and their total; one for "What links here" (guides, organizations,
+    failure modes together — the page lists the rest itself).
     An old slug answers with a 301 to the current page.
     """
 
